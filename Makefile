@@ -1,0 +1,54 @@
+# Strategiekompass: two commands for a fresh machine (see README).
+#   make run   - venv, install, build the index from corpus/ if needed, serve the app on :8501
+#   make test  - venv, install with dev extras, lint, types, tests
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: run test install install-dev lint types pytest ingest eval bench fuzz clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+# torch first, from the CPU wheel on disk; otherwise pip resolves a CUDA build (GBs).
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q torch==2.13.0
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+ingest: install
+	$(BIN)/kompass ingest
+
+run: install ingest
+	$(BIN)/kompass ui --port $(PORT)
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: install-dev
+	$(BIN)/mypy rag ingest
+
+pytest: install-dev
+	$(BIN)/python -m pytest -m "not slow" -q
+
+test: lint types pytest
+
+eval: install-dev
+	$(BIN)/kompass eval
+
+clean:
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Retrieval, answers and the index: the part of Strategiekompass that reads."""

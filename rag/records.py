@@ -1,0 +1,149 @@
+"""Typed records of the read side: what is stored, what a search returns, what an answer is.
+
+`Passage` is what ingest writes and rag reads; `Hit` is a passage with its rank and score;
+`Answer` is the German text with its numbered `Citation`s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DocMeta:
+    """Facts about one document, shared by all its passages."""
+
+    doc_id: str
+    title: str
+    municipality: str | None = None
+    kind: str | None = None
+    state: str | None = None
+    year: int | None = None
+    population: int | None = None
+    url: str | None = None
+    licence: str | None = None
+    source_type: str | None = None
+    registry_id: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class Passage:
+    """One chunk of a document as stored in the index.
+
+    `text` is exact document text; `header` is the context line that is embedded and
+    keyword-indexed with it but never shown as a quote.
+    """
+
+    chunk_id: str
+    doc: DocMeta
+    text: str
+    header: str
+    section: str | None = None
+    page: int | None = None
+    ord: int = 0
+    municipality: str | None = None  # passage-level override (e.g. a "Praxisbeispiel Guben" section)
+
+    @property
+    def embed_text(self) -> str:
+        return f"{self.header}\n{self.text}" if self.header else self.text
+
+    @property
+    def shown_municipality(self) -> str | None:
+        return self.municipality or self.doc.municipality
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A passage returned for a query, best first."""
+
+    rank: int
+    score: float
+    passage: Passage
+    dense_score: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        p, d = self.passage, self.passage.doc
+        return {
+            "rank": self.rank,
+            "score": round(float(self.score), 6),
+            "doc_id": d.doc_id,
+            "chunk_id": p.chunk_id,
+            "municipality": p.shown_municipality,
+            "kind": d.kind,
+            "state": d.state,
+            "year": d.year,
+            "title": d.title,
+            "url": d.url,
+            "section": p.section,
+            "page": p.page,
+            "text": p.text,
+        }
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    """Facets that narrow retrieval. Empty fields do not filter."""
+
+    states: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    municipalities: tuple[str, ...] = ()
+    year_min: int | None = None
+    year_max: int | None = None
+    population_min: int | None = None
+    population_max: int | None = None
+    doc_ids: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return self == SearchFilters()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source of an answer; `quote` is exact text of the stored passage."""
+
+    n: int
+    hit: Hit
+    quote: str
+
+    def to_json(self) -> dict[str, Any]:
+        p, d = self.hit.passage, self.hit.passage.doc
+        return {
+            "n": self.n,
+            "doc_id": d.doc_id,
+            "municipality": p.shown_municipality,
+            "title": d.title,
+            "url": d.url,
+            "section": p.section,
+            "page": p.page,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A German answer whose sentences carry [n] markers that point into `citations`."""
+
+    question: str
+    text: str
+    citations: tuple[Citation, ...] = ()
+    mode: str = "extractive"
+    note: str | None = None
+    took_ms: float = 0.0
+    hits: tuple[Hit, ...] = field(default=(), compare=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "mode": self.mode,
+            "took_ms": round(self.took_ms, 2),
+            "answer": self.text,
+            "citations": [c.to_json() for c in self.citations],
+            "note": self.note,
+        }
+
+
+def doc_meta_to_payload(doc: DocMeta) -> dict[str, Any]:
+    return asdict(doc)

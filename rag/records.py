@@ -43,7 +43,9 @@ class Passage:
     section: str | None = None
     page: int | None = None
     ord: int = 0
-    municipality: str | None = None  # passage-level override (e.g. a "Praxisbeispiel Guben" section)
+    municipality: str | None = (
+        None  # passage-level override (e.g. a "Praxisbeispiel Guben" section)
+    )
 
     @property
     def embed_text(self) -> str:

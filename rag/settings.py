@@ -111,11 +111,11 @@ class Settings(BaseSettings):
     qdrant_url: str | None = Field(None, description="Qdrant server/cluster instead of embedded.")
     qdrant_api_key: str | None = Field(None, description="API key for that server.")
     collection: str = Field("strategiekompass", description="Collection name on a server.")
-    embed: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
-    chunk: ChunkSettings = Field(default_factory=ChunkSettings)
-    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
-    crawl: CrawlSettings = Field(default_factory=CrawlSettings)
-    llm: LLMSettings = Field(default_factory=LLMSettings)
+    embed: EmbeddingSettings = Field(default_factory=lambda: EmbeddingSettings())
+    chunk: ChunkSettings = Field(default_factory=lambda: ChunkSettings())
+    retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings())
+    crawl: CrawlSettings = Field(default_factory=lambda: CrawlSettings())
+    llm: LLMSettings = Field(default_factory=lambda: LLMSettings())
 
     @property
     def index_dir(self) -> Path:

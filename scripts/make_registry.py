@@ -9,7 +9,6 @@ import re
 import sys
 import unicodedata
 from collections import Counter
-from pathlib import Path
 
 
 def slug(text: str) -> str:
@@ -19,15 +18,32 @@ def slug(text: str) -> str:
 
 
 def main(src: str, dst: str) -> None:
-    rows = list(csv.DictReader(open(src, encoding="utf-8")))
+    with open(src, encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     counts = Counter(slug(r["municipality"]) for r in rows)
     out = []
     for r in rows:
         base = slug(r["municipality"])
         rid = f"{base}-{r['year'] or 'ohne-jahr'}" if counts[base] > 1 else base
-        out.append({"id": rid, "municipality": r["municipality"], "kind": r["type"],
-                    **{k: r[k] for k in ("state", "population", "year", "title", "url",
-                                         "vision_slogan", "source_of_fact")}})
+        out.append(
+            {
+                "id": rid,
+                "municipality": r["municipality"],
+                "kind": r["type"],
+                **{
+                    k: r[k]
+                    for k in (
+                        "state",
+                        "population",
+                        "year",
+                        "title",
+                        "url",
+                        "vision_slogan",
+                        "source_of_fact",
+                    )
+                },
+            }
+        )
     with open(dst, "w", encoding="utf-8", newline="") as fh:
         w = csv.DictWriter(fh, fieldnames=list(out[0]))
         w.writeheader()

@@ -1,0 +1,217 @@
+"""Bytes -> ParsedDoc: Markdown (MyST/Sphinx), plain text, HTML and PDF.
+
+What is kept is exact document text with markup removed (so quotes are faithful); headings
+become the section path; PDF pages keep their numbers.
+
+Example:
+    >>> secs = markdown_sections("# Vision\\n\\nUlm ist **smart**.")
+    >>> secs[0].heading_path, secs[0].text
+    (('Vision',), 'Ulm ist smart.')
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from ingest.records import Fetched, ParsedDoc, Section
+from ingest.sniffing_basic import decode_text
+from rag.errors import ParseError
+
+_DIRECTIVE = re.compile(r"^(```|~~~|:::)\s*\{[^}]*\}.*?^(```|~~~|:::)\s*$", re.M | re.S)
+_FENCE = re.compile(r"^```.*?^```\s*$", re.M | re.S)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK = re.compile(r"\[([^\]]+)\]\((?:[^()]|\([^)]*\))*\)")
+_FOOTREF = re.compile(r"\[\^[^\]]+\]")
+_FOOTDEF = re.compile(r"^\[\^[^\]]+\]:.*$", re.M)
+_HTML_TAG = re.compile(r"</?[a-zA-Z][^>]*>")
+_EMPH = re.compile(
+    r"(\*\*|__)(.+?)\1|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?![\w_])"
+)
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+
+
+def clean_inline(text: str) -> str:
+    """Remove inline Markdown (images, links, emphasis, footnote refs, HTML tags)."""
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _FOOTREF.sub("", text)
+    text = _HTML_TAG.sub("", text)
+    text = _EMPH.sub(lambda m: m.group(2) or m.group(3) or m.group(4) or "", text)
+    text = text.replace("`", "")
+    return _SPACES.sub(" ", text).strip()
+
+
+def _blocks(lines: list[str]) -> list[str]:
+    """Join soft-wrapped lines into paragraphs; list items and table rows stay lines."""
+    out: list[str] = []
+    para: list[str] = []
+
+    def flush() -> None:
+        if para:
+            out.append(" ".join(para))
+            para.clear()
+
+    for raw in lines:
+        line = raw.strip()
+        if not line:
+            flush()
+        elif _LIST.match(raw):
+            flush()
+            out.append(_LIST.sub("- ", line, count=1))
+        elif line.count("|") >= 2:  # a table row; separator rows are dropped below
+            flush()
+            out.append(line.strip("|").strip())
+        else:
+            para.append(line)
+    flush()
+    return [b for b in (clean_inline(b) for b in out) if b and not set(b) <= set("-|: ")]
+
+
+def markdown_sections(text: str) -> list[Section]:
+    """Markdown (with MyST directives) -> sections keyed by heading path."""
+    text = _DIRECTIVE.sub("", text)
+    text = _FENCE.sub("", text)
+    text = _FOOTDEF.sub("", text)
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    buf: list[str] = []
+
+    def flush() -> None:
+        body = "\n\n".join(_blocks(buf))
+        if body:
+            sections.append(Section(tuple(h for _, h in path), body))
+        buf.clear()
+
+    for line in text.splitlines():
+        m = _HEADING.match(line)
+        if m:
+            flush()
+            level, title = len(m.group(1)), clean_inline(m.group(2))
+            path = [(lv, h) for lv, h in path if lv < level]
+            if title:
+                path.append((level, title))
+        else:
+            buf.append(line)
+    flush()
+    return sections
+
+
+_BOILERPLATE = re.compile(
+    r"^(Direkt zu(r Hauptnavigation| zum Inhalt)|Zurück an den Seitenanfang|Webcontent-Anzeige"
+    r"|Zum Inhalt springen|Seite drucken|Nach oben|>)\b.*$|^>$",
+    re.M,
+)
+
+
+def _is_text_heading(block: str) -> bool:
+    return (
+        "\n" not in block
+        and 3 <= len(block) <= 80
+        and block[-1] not in '.!:;,“"”'
+        and not (block[-1] == "?" and len(block) > 60)
+        and (block[0].isupper() or block[0].isdigit())
+        and not _LIST.match(block)
+    )
+
+
+def text_sections(text: str) -> list[Section]:
+    """Plain text: paragraphs split on blank lines; a short lone line is a heading."""
+    sections: list[Section] = []
+    heading: tuple[str, ...] = ()
+    buf: list[str] = []
+    text = _BOILERPLATE.sub("", text.replace("\r\n", "\n"))
+    for raw in re.split(r"\n\s*\n", text):
+        block = "\n".join(_SPACES.sub(" ", ln).strip() for ln in raw.strip().splitlines())
+        block = block.strip()
+        if not block:
+            continue
+        if _is_text_heading(block):
+            if buf:
+                sections.append(Section(heading, "\n\n".join(buf)))
+                buf = []
+            heading = (block,)
+        else:
+            buf.append(block)
+    if buf:
+        sections.append(Section(heading, "\n\n".join(buf)))
+    return sections
+
+
+def _dehyphenate(text: str) -> str:
+    return re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+
+
+def pdf_sections(content: bytes) -> list[Section]:
+    """PDF -> one section per page with text (page numbers from 1)."""
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(io.BytesIO(content))
+        if reader.is_encrypted:
+            raise ParseError("PDF ist verschlüsselt und kann nicht gelesen werden")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except ParseError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
+        raise ParseError(f"PDF nicht lesbar: {exc}") from exc
+    out = []
+    for number, page_text in enumerate(pages, start=1):
+        lines = [_SPACES.sub(" ", ln).strip() for ln in _dehyphenate(page_text).splitlines()]
+        body = "\n".join(ln for ln in lines if ln)
+        if body:
+            out.append(Section((), body, page=number))
+    return out
+
+
+def html_sections(content: bytes, url: str | None = None) -> tuple[list[Section], str | None]:
+    """HTML -> sections from the main content (trafilatura), with a bs4 fallback.
+
+    Returns the sections and the page title.
+    """
+    import trafilatura
+    from bs4 import BeautifulSoup
+
+    html = decode_text(content)
+    soup = BeautifulSoup(html, "html.parser")
+    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    md = trafilatura.extract(
+        html,
+        url=url,
+        output_format="markdown",
+        include_links=False,
+        include_images=False,
+        include_tables=True,
+        favor_recall=True,
+    )
+    if md and md.strip():
+        return markdown_sections(md), title
+    for tag in soup(["script", "style", "nav", "header", "footer", "noscript"]):
+        tag.decompose()
+    return text_sections(soup.get_text("\n\n", strip=True)), title
+
+
+def parse(fetched: Fetched) -> ParsedDoc:
+    """Parse fetched bytes by their sniffed type; raise ParseError if no text remains."""
+    src = fetched.source
+    kind = fetched.content_type
+    title = None
+    if kind == "pdf":
+        sections = pdf_sections(fetched.content)
+    elif kind == "html":
+        sections, title = html_sections(fetched.content, fetched.final_url or src.location)
+    elif kind == "markdown":
+        sections = markdown_sections(decode_text(fetched.content))
+    else:
+        sections = text_sections(decode_text(fetched.content))
+    if not sections:
+        raise ParseError(f"Kein lesbarer Text in {src.location}")
+    meta = src.meta
+    if not meta.title and (title or sections[0].heading_path):
+        from dataclasses import replace
+
+        meta = replace(meta, title=title or sections[0].heading_path[0])
+    return ParsedDoc(meta=meta, sections=tuple(sections), source_id=src.source_id, urls=src.urls)

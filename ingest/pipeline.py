@@ -1,0 +1,308 @@
+"""Sources -> index: parse, chunk, embed only what is new, replace what changed.
+
+`Indexer` is the one writer; `ingest()` drives it over the shipped corpus (documents.csv and
+the registry) or over given paths. One broken document never aborts a run: each outcome is
+recorded and summarised.
+
+Example:
+    >>> summary = ingest(Settings(data_dir=Path("/tmp/k")))      # doctest: +SKIP
+    >>> summary.to_json()["embedded"]                            # doctest: +SKIP
+    612
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ingest.catalogue import load_catalogue
+from ingest.chunking import chunking_signature, split_passages
+from ingest.parsing import parse
+from ingest.records import Fetched, ParsedDoc, Source
+from ingest.registry import load_registry, municipality_matcher, registry_doc
+from ingest.state import DocState, IngestState
+from rag.embedding import Embedder, make_embedder
+from rag.errors import KompassError, ParseError
+from rag.records import DocMeta, Passage
+from rag.schema import Manifest
+from rag.settings import Settings
+from rag.sparse import KeywordEncoder
+from rag.store import IndexStore, StoredPoint, open_store
+
+Progress = Callable[[int, int, str], None]
+_EXT_TYPES = {
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".pdf": "pdf",
+}
+
+
+@dataclass
+class IngestSummary:
+    """What one run did (the CONTRACT's ingest JSON)."""
+
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    failed: list[dict[str, str]] = field(default_factory=list)
+    took_s: float = 0.0
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["took_s"] = round(self.took_s, 3)
+        return data
+
+
+@dataclass(frozen=True)
+class DocOutcome:
+    doc_id: str
+    chunks: int
+    embedded: int
+    removed_chunks: int
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def content_hash(content: bytes, meta: DocMeta) -> str:
+    h = hashlib.sha256(content)
+    h.update(json.dumps(asdict(meta), sort_keys=True, ensure_ascii=False).encode())
+    return h.hexdigest()
+
+
+def local_type(path: str, content: bytes) -> str:
+    """Type of a local file by content first (PDF magic), then by extension."""
+    if content.startswith(b"%PDF-"):
+        return "pdf"
+    kind = _EXT_TYPES.get(Path(path).suffix.lower(), "text")
+    if kind == "pdf":
+        raise ParseError(f"{path}: Dateiendung .pdf, aber kein PDF-Inhalt")
+    head = content[:2048].lstrip().lower()
+    if kind == "text" and (head.startswith(b"<!doctype html") or head.startswith(b"<html")):
+        return "html"
+    return kind
+
+
+class Indexer:
+    """Writes parsed documents into the index, embedding only chunks it has not seen."""
+
+    def __init__(
+        self, settings: Settings, store: IndexStore | None = None, embedder: Embedder | None = None
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder or make_embedder(settings.embed)
+        self.keywords = KeywordEncoder()
+        c = settings.chunk
+        self.manifest = Manifest(
+            embed_model=self.embedder.name,
+            dim=self.embedder.dim,
+            chunking=chunking_signature(
+                c.max_chars, c.min_chars, c.overlap_sentences, c.context_header
+            ),
+        )
+        self.store = store or open_store(settings)
+        self.state = IngestState(settings.data_dir / "ingest-state.json")
+        rows = load_registry(settings.registry_path)
+        self.registry = rows
+        self.match_municipality = municipality_matcher(rows)
+        self._existing: dict[str, set[str]] | None = None
+
+    def prepare(self, rebuild: bool = False) -> None:
+        if rebuild:
+            self.store.reset()
+            self.state.clear()
+        self.store.ensure(self.manifest)
+
+    @property
+    def existing(self) -> dict[str, set[str]]:
+        if self._existing is None:
+            by_doc: dict[str, set[str]] = {}
+            for chunk_id, doc_id in self.store.chunk_ids().items():
+                by_doc.setdefault(doc_id, set()).add(chunk_id)
+            self._existing = by_doc
+        return self._existing
+
+    def passages(self, doc: ParsedDoc) -> list[Passage]:
+        c = self.settings.chunk
+        return split_passages(
+            doc,
+            c.max_chars,
+            c.min_chars,
+            c.overlap_sentences,
+            c.context_header,
+            self.match_municipality,
+        )
+
+    def is_unchanged(self, doc_id: str, digest: str) -> bool:
+        st = self.state.docs.get(doc_id)
+        have = self.existing.get(doc_id, set())
+        return st is not None and st.content_hash == digest and st.chunks == len(have) > 0
+
+    def index_doc(self, doc: ParsedDoc, *, origin: str, digest: str, location: str) -> DocOutcome:
+        """Upsert a document's new chunks, delete its stale ones, then record it as complete."""
+        passages = self.passages(doc)
+        if not passages:
+            raise ParseError(f"Kein Text in {location}")
+        doc_id = doc.meta.doc_id
+        have = self.existing.get(doc_id, set())
+        new = [p for p in passages if p.chunk_id not in have]
+        batch = self.settings.embed.batch_size
+        for start in range(0, len(new), batch):
+            part = new[start : start + batch]
+            dense = self.embedder.embed_batch([p.embed_text for p in part], kind="passage")
+            self.store.upsert(
+                [
+                    StoredPoint(p, dense[i], self.keywords.document(p.embed_text))
+                    for i, p in enumerate(part)
+                ]
+            )
+        ids = {p.chunk_id for p in passages}
+        stale = sorted(have - ids)
+        self.store.delete_chunks(stale)
+        self.store.flush()
+        self.existing[doc_id] = ids
+        self.state.put(
+            DocState(
+                doc_id=doc_id,
+                source_id=doc.source_id,
+                origin=origin,
+                content_hash=digest,
+                chunks=len(ids),
+                location=location,
+                completed_at=now_iso(),
+                meta=asdict(doc.meta),
+                urls=doc.urls,
+            )
+        )
+        return DocOutcome(doc_id, len(ids), len(new), len(stale))
+
+    def remove_doc(self, doc_id: str) -> int:
+        have = self.existing.pop(doc_id, set())
+        self.store.delete_chunks(sorted(have))
+        self.store.flush()
+        self.state.drop(doc_id)
+        return len(have)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def path_sources(paths: Sequence[str], catalogue: list[Source]) -> list[Source]:
+    """Files (or directories, recursively) given on the command line -> Sources."""
+    known = {Path(s.location).resolve(): s for s in catalogue}
+    files: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in _EXT_TYPES))
+        elif p.is_file():
+            files.append(p)
+        else:
+            raise KompassError(f"Datei oder Verzeichnis nicht gefunden: {raw}")
+    out = []
+    for f in files:
+        src = known.get(f.resolve())
+        if src is None:
+            digest = hashlib.sha256(str(f.resolve()).encode()).hexdigest()[:10]
+            meta = DocMeta(
+                doc_id=f"datei-{digest}", title="", source_type=_EXT_TYPES.get(f.suffix.lower())
+            )
+            src = Source(source_id=str(f.resolve()), location=str(f), meta=meta)
+        out.append(src)
+    return out
+
+
+def corpus_docs(indexer: Indexer) -> list[tuple[Source | ParsedDoc, str]]:
+    s = indexer.settings
+    catalogue = load_catalogue(s.documents_path, indexer.registry, root=s.corpus_dir.parent)
+    items: list[tuple[Source | ParsedDoc, str]] = [(src, "corpus") for src in catalogue]
+    items += [(registry_doc(row), "registry") for row in indexer.registry]
+    return items
+
+
+def _process(
+    indexer: Indexer, item: Source | ParsedDoc, origin: str, summary: IngestSummary
+) -> None:
+    if isinstance(item, ParsedDoc):
+        digest = content_hash(item.text.encode(), item.meta)
+        if indexer.is_unchanged(item.meta.doc_id, digest):
+            summary.unchanged += 1
+            return
+        out = indexer.index_doc(item, origin=origin, digest=digest, location=item.source_id)
+    else:
+        content = Path(item.location).read_bytes()
+        digest = content_hash(content, item.meta)
+        if indexer.is_unchanged(item.meta.doc_id, digest):
+            summary.unchanged += 1
+            return
+        fetched = Fetched(
+            source=item, content=content, content_type=local_type(item.location, content)
+        )
+        out = indexer.index_doc(
+            parse(fetched), origin=origin, digest=digest, location=item.location
+        )
+    summary.embedded += out.embedded
+
+
+def ingest(
+    settings: Settings,
+    paths: Sequence[str] = (),
+    rebuild: bool = False,
+    progress: Progress | None = None,
+    indexer: Indexer | None = None,
+) -> IngestSummary:
+    """Index the shipped corpus (no paths) or the given files; incremental unless rebuild."""
+    t0 = time.perf_counter()
+    own = indexer is None
+    idx = indexer or Indexer(settings)
+    summary = IngestSummary()
+    try:
+        idx.prepare(rebuild)
+        if paths:
+            catalogue = load_catalogue(
+                settings.documents_path, idx.registry, settings.corpus_dir.parent
+            )
+            items: list[tuple[Source | ParsedDoc, str]] = [
+                (s, "path") for s in path_sources(paths, catalogue)
+            ]
+        else:
+            items = corpus_docs(idx)
+        for n, (item, origin) in enumerate(items, start=1):
+            label = item.meta.doc_id
+            try:
+                _process(idx, item, origin, summary)
+            except (KompassError, OSError) as exc:
+                where = item.location if isinstance(item, Source) else item.source_id
+                summary.failed.append({"source": where, "reason": str(exc)})
+            if progress:
+                progress(n, len(items), label)
+        if not paths:
+            wanted = {i.meta.doc_id for i, _ in items}
+            for doc_id in sorted(set(idx.existing) - wanted):
+                st = idx.state.docs.get(doc_id)
+                if st is None or st.origin in ("corpus", "registry"):
+                    idx.remove_doc(doc_id)
+                    summary.removed += 1
+        summary.documents = len(idx.existing)
+        summary.chunks = sum(len(v) for v in idx.existing.values())
+    finally:
+        if own:
+            idx.close()
+    summary.took_s = time.perf_counter() - t0
+    return summary
+
+
+def with_meta(src: Source, **updates: Any) -> Source:
+    return replace(src, meta=replace(src.meta, **updates))

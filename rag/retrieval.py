@@ -1,0 +1,117 @@
+"""Query -> ranked passages: embed the query (e5 "query:" prefix), German BM25 terms, and a
+hybrid dense + sparse query fused with RRF inside the engine, with facet filters.
+
+Example:
+    >>> r = Retriever(store, embedder, RetrievalSettings())            # doctest: +SKIP
+    >>> r.search("Wie formulieren wir eine Vision?", k=5).hits[0].passage.doc.title  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from threading import Lock
+from typing import Any
+
+import numpy as np
+
+from rag.embedding import Embedder
+from rag.errors import IndexMismatchError, IndexMissingError
+from rag.records import Hit, SearchFilters
+from rag.schema import Manifest
+from rag.settings import RetrievalSettings
+from rag.sparse import KeywordEncoder
+from rag.store import Store, StoreQuery
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    hits: list[Hit]
+    took_ms: float
+    filters: SearchFilters = field(default_factory=SearchFilters)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "took_ms": round(self.took_ms, 2),
+            "hits": [h.to_json() for h in self.hits],
+        }
+
+
+def check_manifest(stored: Manifest | None, embedder: Embedder) -> None:
+    """Refuse to query an index built with another embedding model."""
+    if stored is None:
+        raise IndexMissingError("Es gibt noch keinen Index")
+    if stored.embed_model != embedder.name or stored.dim != embedder.dim:
+        raise IndexMismatchError(
+            f"Der Index wurde mit '{stored.embed_model}' gebaut, die Anfrage nutzt "
+            f"'{embedder.name}'. Ein Index, ein Modell."
+        )
+
+
+class _LRU:
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.data: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.lock = Lock()
+
+    def get(self, key: str) -> np.ndarray | None:
+        with self.lock:
+            v = self.data.get(key)
+            if v is not None:
+                self.data.move_to_end(key)
+            return v
+
+    def put(self, key: str, value: np.ndarray) -> None:
+        with self.lock:
+            self.data[key] = value
+            self.data.move_to_end(key)
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+
+
+class Retriever:
+    """Hybrid retrieval over a Store; thread-safe (the query-vector cache is locked)."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        keywords: KeywordEncoder | None = None,
+    ) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.keywords = keywords or KeywordEncoder()
+        self._cache = _LRU(512)
+
+    def query_vector(self, query: str) -> np.ndarray:
+        key = " ".join(query.split())
+        vec = self._cache.get(key)
+        if vec is None:
+            vec = self.embedder.embed_batch([key], kind="query")[0]
+            self._cache.put(key, vec)
+        return vec
+
+    def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
+        t0 = time.perf_counter()
+        filters = filters or SearchFilters()
+        mode = self.settings.mode
+        dense = self.query_vector(query) if mode in ("hybrid", "dense") else None
+        sparse = self.keywords.query(query) if mode in ("hybrid", "sparse") else None
+        hits = self.store.query(
+            StoreQuery(
+                dense=dense,
+                sparse=sparse,
+                limit=k,
+                filters=filters,
+                mode=mode,
+                rrf_k=self.settings.rrf_k,
+                prefetch=max(self.settings.prefetch, k),
+                exact=self.settings.exact,
+            )
+        )
+        return SearchResult(query, hits, (time.perf_counter() - t0) * 1000, filters)

@@ -1,0 +1,83 @@
+"""The index seam: what a store must do, and the factory that picks a backend.
+
+Backends: `store_edge.EdgeStore` (embedded Qdrant engine, the default) and
+`store_client.ClientStore` (qdrant-client: a Qdrant server/cluster via KOMPASS_QDRANT_URL,
+or qdrant-client's local mode in tests). Both speak the schema of `rag.schema`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+
+from rag.records import Hit, Passage, SearchFilters
+from rag.schema import Manifest
+from rag.sparse import SparseVec
+
+EXACT_BELOW = 20_000  # points; below this exact dense search is both faster and perfect
+
+
+@dataclass(frozen=True)
+class StoreQuery:
+    """One retrieval request in vector form."""
+
+    dense: np.ndarray | None
+    sparse: SparseVec | None
+    limit: int = 10
+    filters: SearchFilters = field(default_factory=SearchFilters)
+    mode: Literal["hybrid", "dense", "sparse"] = "hybrid"
+    rrf_k: int = 60
+    prefetch: int = 50
+    exact: bool | None = None
+
+
+@dataclass(frozen=True)
+class StoredPoint:
+    """A passage with its vectors, as written to or read from the index."""
+
+    passage: Passage
+    dense: np.ndarray
+    sparse: SparseVec
+
+
+class Store(Protocol):
+    """Read side: the one method retrieval needs."""
+
+    def query(self, q: StoreQuery) -> list[Hit]: ...
+
+
+class IndexStore(Store, Protocol):
+    """Full store used by ingest, the CLI and the app."""
+
+    manifest: Manifest | None
+
+    def ensure(self, manifest: Manifest) -> None: ...
+    def upsert(self, points: Sequence[StoredPoint]) -> None: ...
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None: ...
+    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]: ...
+    def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]: ...
+    def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]: ...
+    def count(self) -> int: ...
+    def flush(self) -> None: ...
+    def close(self) -> None: ...
+    def reset(self) -> None: ...
+
+
+def use_exact(q: StoreQuery, n_points: int) -> bool:
+    return q.exact if q.exact is not None else n_points < EXACT_BELOW
+
+
+def open_store(settings: Any, read_only: bool = False) -> IndexStore:
+    """Open the configured store: a Qdrant server if KOMPASS_QDRANT_URL is set, else embedded."""
+    if settings.qdrant_url:
+        from rag.store_client import ClientStore
+
+        return ClientStore.connect(
+            url=settings.qdrant_url, api_key=settings.qdrant_api_key, collection=settings.collection
+        )
+    from rag.store_edge import EdgeStore
+
+    return EdgeStore(settings.index_dir)

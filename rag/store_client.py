@@ -1,0 +1,238 @@
+"""qdrant-client backend: a Qdrant server or cluster (KOMPASS_QDRANT_URL), same schema.
+
+Tests exercise this path with qdrant-client's local mode (`ClientStore.local(path)`), which
+runs the same client API in-process. The manifest lives in the collection's metadata.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+from qdrant_client import QdrantClient
+from qdrant_client import models as qm
+
+from rag.errors import IndexMissingError, KompassError
+from rag.records import Hit, SearchFilters
+from rag.schema import (
+    DENSE,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    Manifest,
+    passage_from_payload,
+    passage_payload,
+    point_id,
+)
+from rag.store import StoredPoint, StoreQuery, use_exact
+
+_PAGE = 1000
+
+
+def build_filter(f: SearchFilters | None) -> qm.Filter | None:
+    """SearchFilters -> qdrant_client Filter (None when nothing filters)."""
+    if f is None or f.empty:
+        return None
+    must: list[Any] = []
+    for key, values in (
+        ("state", f.states),
+        ("kind", f.kinds),
+        ("municipality", f.municipalities),
+        ("doc_id", f.doc_ids),
+    ):
+        if values:
+            must.append(qm.FieldCondition(key=key, match=qm.MatchAny(any=list(values))))
+    for key, lo, hi in (
+        ("year", f.year_min, f.year_max),
+        ("population", f.population_min, f.population_max),
+    ):
+        if lo is not None or hi is not None:
+            must.append(qm.FieldCondition(key=key, range=qm.Range(gte=lo, lte=hi)))
+    return qm.Filter(must=must)
+
+
+class ClientStore:
+    """Example:
+    >>> store = ClientStore.local(":memory:")           # doctest: +SKIP
+    >>> store = ClientStore.connect("http://qdrant:6333", api_key=None)  # doctest: +SKIP
+    """
+
+    def __init__(self, client: QdrantClient, collection: str) -> None:
+        self.client = client
+        self.collection = collection
+        self.manifest: Manifest | None = None
+        if self.client.collection_exists(collection):
+            meta = self.client.get_collection(collection).config.metadata or {}
+            if "manifest" in meta:
+                self.manifest = Manifest.from_json(json.dumps(meta["manifest"]))
+
+    @classmethod
+    def connect(cls, url: str, api_key: str | None, collection: str) -> ClientStore:
+        try:
+            client = QdrantClient(url=url, api_key=api_key, timeout=30)
+            return cls(client, collection)
+        except Exception as exc:
+            raise KompassError(f"Qdrant-Server unter {url} nicht erreichbar: {exc}") from exc
+
+    @classmethod
+    def local(cls, path: str, collection: str = "strategiekompass") -> ClientStore:
+        client = (
+            QdrantClient(location=":memory:") if path == ":memory:" else QdrantClient(path=path)
+        )
+        return cls(client, collection)
+
+    def ensure(self, manifest: Manifest, shards: int = 1, replication: int = 1) -> None:
+        if self.manifest is not None:
+            manifest.check_compatible(self.manifest)
+            return
+        if self.client.collection_exists(self.collection):
+            self.client.delete_collection(self.collection)
+        self.client.create_collection(
+            self.collection,
+            vectors_config={DENSE: qm.VectorParams(size=manifest.dim, distance=qm.Distance.COSINE)},
+            sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
+            shard_number=shards,
+            replication_factor=replication,
+            metadata={"manifest": json.loads(manifest.to_json())},
+        )
+        for name in KEYWORD_FIELDS:
+            self.client.create_payload_index(self.collection, name, qm.PayloadSchemaType.KEYWORD)
+        for name in INTEGER_FIELDS:
+            self.client.create_payload_index(self.collection, name, qm.PayloadSchemaType.INTEGER)
+        self.manifest = manifest
+
+    def _require(self) -> None:
+        if self.manifest is None:
+            raise IndexMissingError(f"Keine Collection '{self.collection}' auf dem Qdrant-Server")
+
+    def upsert(self, points: Sequence[StoredPoint]) -> None:
+        if not points:
+            return
+        self._require()
+        batch = [
+            qm.PointStruct(
+                id=point_id(sp.passage.chunk_id),
+                vector={
+                    DENSE: [float(x) for x in sp.dense],
+                    SPARSE: qm.SparseVector(indices=list(sp.sparse[0]), values=list(sp.sparse[1])),
+                },
+                payload=passage_payload(sp.passage),
+            )
+            for sp in points
+        ]
+        self.client.upsert(self.collection, points=batch, wait=True)
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        if chunk_ids:
+            ids: list[Any] = [point_id(c) for c in chunk_ids]
+            self.client.delete(self.collection, points_selector=qm.PointIdsList(points=ids))
+
+    def _scroll(
+        self, flt: qm.Filter | None, with_payload: Any, with_vectors: bool
+    ) -> Iterator[Any]:
+        if self.manifest is None:
+            return
+        offset = None
+        while True:
+            records, offset = self.client.scroll(
+                self.collection,
+                scroll_filter=flt,
+                limit=_PAGE,
+                offset=offset,
+                with_payload=with_payload,
+                with_vectors=with_vectors,
+            )
+            yield from records
+            if offset is None:
+                return
+
+    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]:
+        flt = build_filter(SearchFilters(doc_ids=(doc_id,))) if doc_id else None
+        return {
+            r.payload["chunk_id"]: r.payload["doc_id"]
+            for r in self._scroll(flt, ["chunk_id", "doc_id"], False)
+            if r.payload
+        }
+
+    def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
+        for r in self._scroll(build_filter(filters), True, False):
+            if r.payload:
+                yield r.payload
+
+    def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
+        for r in self._scroll(None, True, with_vectors):
+            vec: Any = r.vector or {}
+            sp = vec.get(SPARSE)
+            sparse = (list(sp.indices), list(sp.values)) if sp is not None else ([], [])
+            dense = np.asarray(vec.get(DENSE) or [], dtype=np.float32)
+            yield StoredPoint(passage_from_payload(r.payload or {}), dense, sparse)
+
+    def count(self) -> int:
+        if self.manifest is None:
+            return 0
+        return int(self.client.count(self.collection, exact=True).count)
+
+    def query(self, q: StoreQuery) -> list[Hit]:
+        self._require()
+        flt = build_filter(q.filters)
+        params = qm.SearchParams(exact=use_exact(q, self.count()))
+        dense = [float(x) for x in q.dense] if q.dense is not None else None
+        sparse = None
+        if q.sparse is not None and q.sparse[0]:
+            sparse = qm.SparseVector(indices=list(q.sparse[0]), values=list(q.sparse[1]))
+        use_dense = dense is not None and q.mode in ("hybrid", "dense")
+        use_sparse = sparse is not None and q.mode in ("hybrid", "sparse")
+        requests: list[qm.QueryRequest] = []
+        if use_dense and use_sparse:
+            requests.append(
+                qm.QueryRequest(
+                    prefetch=[
+                        qm.Prefetch(
+                            query=dense, using=DENSE, limit=q.prefetch, filter=flt, params=params
+                        ),
+                        qm.Prefetch(query=sparse, using=SPARSE, limit=q.prefetch, filter=flt),
+                    ],
+                    query=qm.RrfQuery(rrf=qm.Rrf(k=q.rrf_k)),
+                    filter=flt,
+                    limit=q.limit,
+                    with_payload=True,
+                )
+            )
+        if not (use_dense or use_sparse):
+            return []
+        single_query: Any = dense if use_dense else sparse
+        requests.append(
+            qm.QueryRequest(
+                query=single_query,
+                using=DENSE if use_dense else SPARSE,
+                filter=flt,
+                params=params,
+                limit=q.prefetch if len(requests) else q.limit,
+                with_payload=True,
+            )
+        )
+        results = self.client.query_batch_points(self.collection, requests=requests)
+        main, single = results[0].points, results[-1].points
+        dense_scores = {p.id: p.score for p in single} if use_dense else {}
+        return [
+            Hit(
+                rank=i + 1,
+                score=float(p.score),
+                passage=passage_from_payload(p.payload or {}),
+                dense_score=dense_scores.get(p.id),
+            )
+            for i, p in enumerate(main[: q.limit])
+        ]
+
+    def flush(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self.client.close()
+
+    def reset(self) -> None:
+        if self.client.collection_exists(self.collection):
+            self.client.delete_collection(self.collection)
+        self.manifest = None

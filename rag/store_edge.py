@@ -1,0 +1,257 @@
+"""The embedded default: Qdrant's engine in-process via qdrant-edge-py.
+
+Layout under KOMPASS_DATA_DIR/index: `edge/` (the shard, with its write-ahead log) and
+`manifest.json` (embedding model and chunking the index was built with). The shard holds an
+exclusive lock: one process at a time (the app, or a CLI command).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import qdrant_edge as qe
+
+from rag.errors import IndexMissingError, KompassError
+from rag.records import Hit, SearchFilters
+from rag.schema import (
+    DENSE,
+    INTEGER_FIELDS,
+    KEYWORD_FIELDS,
+    SPARSE,
+    Manifest,
+    passage_from_payload,
+    passage_payload,
+    point_id,
+)
+from rag.store import StoredPoint, StoreQuery, use_exact
+
+_PAGE = 1000
+
+
+def build_filter(f: SearchFilters | None) -> qe.Filter | None:
+    """SearchFilters -> qdrant_edge.Filter (None when nothing filters)."""
+    if f is None or f.empty:
+        return None
+    must: list[Any] = []
+    for key, values in (
+        ("state", f.states),
+        ("kind", f.kinds),
+        ("municipality", f.municipalities),
+        ("doc_id", f.doc_ids),
+    ):
+        if values:
+            must.append(qe.FieldCondition(key, match=qe.MatchAny(list(values))))
+    for key, lo, hi in (
+        ("year", f.year_min, f.year_max),
+        ("population", f.population_min, f.population_max),
+    ):
+        if lo is not None or hi is not None:
+            rng = qe.RangeFloat(
+                gte=None if lo is None else float(lo), lte=None if hi is None else float(hi)
+            )
+            must.append(qe.FieldCondition(key, range=rng))
+    return qe.Filter(must=must)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class EdgeStore:
+    """Example:
+    >>> store = EdgeStore(Path("/tmp/k/index"))        # doctest: +SKIP
+    >>> store.ensure(Manifest("hashing-256", 256, "c900"))  # doctest: +SKIP
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.shard_dir = self.root / "edge"
+        self.manifest_path = self.root / "manifest.json"
+        self.manifest: Manifest | None = None
+        self._shard: qe.EdgeShard | None = None
+        if self.manifest_path.exists() and self.shard_dir.exists():
+            self.manifest = Manifest.from_json(self.manifest_path.read_text(encoding="utf-8"))
+            self._shard = self._load()
+
+    def _load(self) -> qe.EdgeShard:
+        try:
+            return qe.EdgeShard.load(str(self.shard_dir))
+        except Exception as exc:  # the engine raises a bare Exception
+            if "WouldBlock" in str(exc):
+                raise KompassError(
+                    f"Der Index in {self.root} ist von einem anderen Prozess geöffnet",
+                    "läuft die App? Dort arbeiten oder sie zuerst beenden",
+                ) from exc
+            raise
+
+    @property
+    def shard(self) -> qe.EdgeShard:
+        if self._shard is None:
+            raise IndexMissingError(f"Kein Index in {self.root}")
+        return self._shard
+
+    def ensure(self, manifest: Manifest) -> None:
+        """Create the shard for this manifest, or check an existing one agrees."""
+        if self._shard is not None and self.manifest is not None:
+            manifest.check_compatible(self.manifest)
+            return
+        if self.shard_dir.exists():
+            shutil.rmtree(self.shard_dir)
+        config = qe.EdgeConfig(
+            vectors={DENSE: qe.EdgeVectorParams(size=manifest.dim, distance=qe.Distance.Cosine)},
+            sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
+        )
+        shard = qe.EdgeShard.create(str(self.shard_dir), config)
+        for name in KEYWORD_FIELDS:
+            shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Keyword))
+        for name in INTEGER_FIELDS:
+            shard.update(qe.UpdateOperation.create_field_index(name, qe.PayloadSchemaType.Integer))
+        shard.flush()
+        atomic_write_text(self.manifest_path, manifest.to_json())
+        self._shard, self.manifest = shard, manifest
+
+    def upsert(self, points: Sequence[StoredPoint]) -> None:
+        if not points:
+            return
+        batch = [
+            qe.Point(
+                point_id(sp.passage.chunk_id),
+                {
+                    DENSE: [float(x) for x in sp.dense],
+                    SPARSE: qe.SparseVector(list(sp.sparse[0]), list(sp.sparse[1])),
+                },
+                passage_payload(sp.passage),
+            )
+            for sp in points
+        ]
+        self.shard.update(qe.UpdateOperation.upsert_points(batch))
+
+    def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
+        if chunk_ids:
+            ids: list[Any] = [point_id(c) for c in chunk_ids]
+            self.shard.update(qe.UpdateOperation.delete_points(ids))
+
+    def _scroll(
+        self, flt: qe.Filter | None, with_payload: Any, with_vector: bool
+    ) -> Iterator[qe.Record]:
+        offset = None
+        while True:
+            records, offset = self.shard.scroll(
+                qe.ScrollRequest(
+                    offset=offset,
+                    limit=_PAGE,
+                    filter=flt,
+                    with_payload=with_payload,
+                    with_vector=with_vector,
+                )
+            )
+            yield from records
+            if offset is None:
+                return
+
+    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]:
+        """chunk_id -> doc_id for one document (or all)."""
+        if self._shard is None:
+            return {}
+        flt = build_filter(SearchFilters(doc_ids=(doc_id,))) if doc_id else None
+        sel = qe.PayloadSelector.Include(["chunk_id", "doc_id"])
+        return {
+            r.payload["chunk_id"]: r.payload["doc_id"]
+            for r in self._scroll(flt, sel, False)
+            if r.payload
+        }
+
+    def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
+        if self._shard is None:
+            return
+        for r in self._scroll(build_filter(filters), True, False):
+            if r.payload:
+                yield r.payload
+
+    def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
+        for r in self._scroll(None, True, with_vectors):
+            vec: Any = r.vector or {}
+            sp = vec.get(SPARSE)
+            sparse = (list(sp.indices), list(sp.values)) if sp is not None else ([], [])
+            dense = np.asarray(vec.get(DENSE) or [], dtype=np.float32)
+            yield StoredPoint(passage_from_payload(r.payload or {}), dense, sparse)
+
+    def count(self) -> int:
+        return 0 if self._shard is None else int(self.shard.info().points_count)
+
+    def query(self, q: StoreQuery) -> list[Hit]:
+        flt = build_filter(q.filters)
+        params = qe.SearchParams(exact=use_exact(q, self.count()))
+        dense_leg = None
+        if q.dense is not None and q.mode in ("hybrid", "dense"):
+            dense_leg = qe.Query.Nearest([float(x) for x in q.dense], using=DENSE)
+        sparse_leg = None
+        if q.sparse is not None and q.sparse[0] and q.mode in ("hybrid", "sparse"):
+            sparse_leg = qe.Query.Nearest(qe.SparseVector(*q.sparse), using=SPARSE)
+        requests: list[qe.QueryRequest] = []
+        if dense_leg is not None and sparse_leg is not None:
+            prefetches = [
+                qe.Prefetch(limit=q.prefetch, query=dense_leg, filter=flt, params=params),
+                qe.Prefetch(limit=q.prefetch, query=sparse_leg, filter=flt),
+            ]
+            requests.append(
+                qe.QueryRequest(
+                    limit=q.limit,
+                    prefetches=prefetches,
+                    query=qe.Fusion.Rrf(k=q.rrf_k),  # type: ignore[arg-type]
+                    filter=flt,
+                    with_payload=True,
+                )
+            )
+        leg = dense_leg if dense_leg is not None else sparse_leg
+        if leg is None:
+            return []
+        lim = q.prefetch if requests else q.limit
+        requests.append(
+            qe.QueryRequest(limit=lim, query=leg, filter=flt, params=params, with_payload=True)
+        )
+        results = self.shard.query_batch(qe.QueryBatchRequest(requests))
+        main, single = results[0], results[-1]
+        dense_scores = {p.id: p.score for p in single} if dense_leg is not None else {}
+        return [
+            Hit(
+                rank=i + 1,
+                score=float(p.score),
+                passage=passage_from_payload(p.payload or {}),
+                dense_score=dense_scores.get(p.id),
+            )
+            for i, p in enumerate(main[: q.limit])
+        ]
+
+    def flush(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+
+    def close(self) -> None:
+        if self._shard is not None:
+            self._shard.flush()
+            self._shard.close()
+            self._shard = None
+
+    def reset(self) -> None:
+        """Drop the index (for --rebuild)."""
+        self.close()
+        shutil.rmtree(self.shard_dir, ignore_errors=True)
+        self.manifest_path.unlink(missing_ok=True)
+        self.manifest = None

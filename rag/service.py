@@ -31,12 +31,13 @@ class Kompass:
         store: IndexStore | None = None,
         embedder: Embedder | None = None,
         answerer: Answerer | None = None,
+        keywords: KeywordEncoder | None = None,
     ) -> None:
         self.settings = settings
         self.store = store or open_store(settings)
         self.embedder = embedder or make_embedder(settings.embed)
         check_manifest(self.store.manifest, self.embedder)
-        self.keywords = KeywordEncoder()
+        self.keywords = keywords or KeywordEncoder()
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
         self.extractive = ExtractiveAnswerer(
             self.keywords.terms, settings.retrieval.min_dense_score

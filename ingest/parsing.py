@@ -31,6 +31,7 @@ _EMPH = re.compile(
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _LIST = re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+")
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_TABLE_RULE = re.compile(r"^\|?\s*:?-{3,}")
 
 
 def clean_inline(text: str) -> str:
@@ -61,7 +62,7 @@ def _blocks(lines: list[str]) -> list[str]:
         elif _LIST.match(raw):
             flush()
             out.append(_LIST.sub("- ", line, count=1))
-        elif line.count("|") >= 2:  # a table row; separator rows are dropped below
+        elif " | " in line or line.startswith("|") or _TABLE_RULE.match(line):  # table row
             flush()
             out.append(line.strip("|").strip())
         else:

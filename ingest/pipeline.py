@@ -175,7 +175,8 @@ class Indexer:
         ids = {p.chunk_id for p in passages}
         stale = sorted(have - ids)
         self.store.delete_chunks(stale)
-        self.store.flush()
+        # No flush here: the engine's write-ahead log makes each update durable; the state
+        # entry below is written only after the document's chunks are in the index.
         self.existing[doc_id] = ids
         self.state.put(
             DocState(
@@ -195,7 +196,6 @@ class Indexer:
     def remove_doc(self, doc_id: str) -> int:
         have = self.existing.pop(doc_id, set())
         self.store.delete_chunks(sorted(have))
-        self.store.flush()
         self.state.drop(doc_id)
         return len(have)
 
@@ -299,6 +299,7 @@ def ingest(
                 if st is None or st.origin in ("corpus", "registry"):
                     idx.remove_doc(doc_id)
                     summary.removed += 1
+        idx.store.flush()
         summary.documents = len(idx.existing)
         summary.chunks = sum(len(v) for v in idx.existing.values())
     finally:

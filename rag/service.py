@@ -36,7 +36,12 @@ class Kompass:
         self.settings = settings
         self.store = store or open_store(settings)
         self.embedder = embedder or make_embedder(settings.embed)
-        check_manifest(self.store.manifest, self.embedder)
+        try:
+            check_manifest(self.store.manifest, self.embedder)
+        except Exception:
+            if store is None:  # we opened it, so we release the engine's lock
+                self.store.close()
+            raise
         self.keywords = keywords or KeywordEncoder()
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
         self.extractive = ExtractiveAnswerer(
@@ -93,3 +98,9 @@ class Kompass:
 
     def close(self) -> None:
         self.store.close()
+
+    def __enter__(self) -> Kompass:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -93,13 +93,14 @@ def search(
     """
     if (query is None) == (queries is None):
         fail("genau eins von QUERY oder --queries angeben", 2)
-    kompass = _kompass()
+    batch = run(lambda: list(read_batch(queries))) if queries is not None else None
     f = filters(state, kind, year_min, year_max)
-    if queries is not None:
-        for q in run(lambda: list(read_batch(queries))):
-            emit(run(lambda q=q: kompass.search(q, k=k, filters=f)).to_json())
-        return
-    result = run(lambda: kompass.search(query or "", k=k, filters=f))
+    with _kompass() as kompass:
+        if batch is not None:
+            for q in batch:
+                emit(run(lambda q=q: kompass.search(q, k=k, filters=f)).to_json())
+            return
+        result = run(lambda: kompass.search(query or "", k=k, filters=f))
     if as_json:
         emit(result.to_json())
         return
@@ -153,13 +154,14 @@ def ask(
     """
     if (question is None) == (questions is None):
         fail("genau eins von QUESTION oder --questions angeben", 2)
-    kompass = _kompass()
+    batch = run(lambda: list(read_batch(questions))) if questions is not None else None
     f = filters(state, kind, None, None)
-    if questions is not None:
-        for q in run(lambda: list(read_batch(questions))):
-            emit(run(lambda q=q: kompass.ask(q, k=k, filters=f)).to_json())
-        return
-    answer = run(lambda: kompass.ask(question or "", k=k, filters=f))
+    with _kompass() as kompass:
+        if batch is not None:
+            for q in batch:
+                emit(run(lambda q=q: kompass.ask(q, k=k, filters=f)).to_json())
+            return
+        answer = run(lambda: kompass.ask(question or "", k=k, filters=f))
     if as_json:
         emit(answer.to_json())
     else:
@@ -175,7 +177,8 @@ def docs(
 
     Beispiel: kompass docs --json
     """
-    rows = run(lambda: _kompass().documents(with_text=with_text))
+    with _kompass() as kompass:
+        rows = run(lambda: kompass.documents(with_text=with_text))
     if as_json:
         emit(rows)
         return

@@ -1,0 +1,66 @@
+"""The real engine and model on the shipped corpus: golden ranks and the ask contract."""
+
+import json
+
+import pytest
+
+from rag.service import Kompass
+from rag.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def kompass(e5_index: Settings):  # type: ignore[no-untyped-def]
+    k = Kompass(e5_index)
+    yield k
+    k.close()
+
+
+def rank_of(hits, doc_id: str, phrase: str) -> int | None:  # type: ignore[no-untyped-def]
+    for h in hits:
+        if h.passage.doc.doc_id == doc_id and phrase in h.passage.text:
+            return h.rank
+    return None
+
+
+def test_potsdam_vision_finds_the_dabb_practice_example(kompass: Kompass) -> None:
+    hits = kompass.search("Welche Vision hat Potsdam für seine Smart City?", k=3).hits
+    assert rank_of(hits, "dabb-digitalisierungsvision-leitbild", "Potsdam") is not None
+
+
+def test_ulm_handlungsfelder_find_the_ulm_chapter(kompass: Kompass) -> None:
+    hits = kompass.search("In welchen Handlungsfeldern wird die smarte Stadt Ulm aktiv?", k=3).hits
+    assert any(h.passage.doc.doc_id == "ulm-06-handlungsfelder" for h in hits)
+
+
+def test_registry_fact_is_answered_with_the_rows_url(kompass: Kompass) -> None:
+    hits = kompass.search(
+        "Digitalstrategie Landkreis Potsdam-Mittelmark Kreistagsbeschluss", k=5
+    ).hits
+    top = hits[0].passage.doc
+    assert top.doc_id == "registry-landkreis-potsdam-mittelmark"
+    assert top.url and top.url.startswith("https://cima.de/")
+
+
+def test_where_do_we_start_cites_two_documents_verbatim(kompass: Kompass) -> None:
+    answer = kompass.ask("Wo fangen wir an, wenn wir eine Digitalstrategie entwickeln wollen?")
+    data = answer.to_json()
+    assert len(data["citations"]) >= 2
+    assert len({c["doc_id"] for c in data["citations"]}) >= 2
+    texts = {d["doc_id"]: d["text"] for d in kompass.documents(with_text=True)}
+    for c in data["citations"]:
+        assert c["quote"] in texts[c["doc_id"]]
+    json.dumps(data)
+
+
+def test_unrelated_question_is_not_answered(kompass: Kompass) -> None:
+    answer = kompass.ask("Wie backe ich einen Apfelkuchen mit Sahne?")
+    assert answer.citations == () and answer.note == "Keine passende Quelle gefunden."
+
+
+def test_filters_apply_to_retrieval(kompass: Kompass) -> None:
+    from rag.records import SearchFilters
+
+    hits = kompass.search("Strategie Vision", k=10, filters=SearchFilters(states=("Sachsen",))).hits
+    assert hits and all(h.passage.doc.state == "Sachsen" for h in hits)

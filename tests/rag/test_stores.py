@@ -1,0 +1,96 @@
+"""Both store backends on hand-written small vectors: same schema, same answers."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.errors import IndexMismatchError
+from rag.records import DocMeta, Passage, SearchFilters
+from rag.schema import Manifest
+from rag.sparse import KeywordEncoder
+from rag.store import StoredPoint, StoreQuery
+from rag.store_client import ClientStore
+from rag.store_edge import EdgeStore
+
+pytestmark = pytest.mark.unit
+KW = KeywordEncoder()
+M = Manifest("toy", 4, "toy-chunks")
+
+
+def point(cid: str, vec: list[float], text: str, state: str, year: int) -> StoredPoint:
+    doc = DocMeta(f"doc-{cid}", "T", municipality=f"M{cid}", state=state, year=year, kind="Stadt")
+    v = np.asarray(vec, dtype=np.float32)
+    return StoredPoint(Passage(cid, doc, text, ""), v / np.linalg.norm(v), KW.document(text))
+
+
+POINTS = [
+    point("a", [1, 0, 0, 0], "Digitale Verwaltung in Brandenburg", "Brandenburg", 2023),
+    point("b", [0.9, 0.1, 0, 0], "Mobilität und Verkehr", "Bayern", 2019),
+    point("c", [0, 1, 0, 0], "Vision und Leitbild der Stadt", "Brandenburg", 2021),
+]
+
+
+@pytest.fixture(params=["edge", "client"])
+def store(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    s = (
+        EdgeStore(tmp_path / "idx")
+        if request.param == "edge"
+        else ClientStore.local(str(tmp_path / "q"))
+    )
+    s.ensure(M)
+    s.upsert(POINTS)
+    s.flush()
+    yield s
+    s.close()
+
+
+def ids(hits) -> list[str]:  # type: ignore[no-untyped-def]
+    return [h.passage.chunk_id for h in hits]
+
+
+def test_dense_sparse_and_hybrid(store) -> None:  # type: ignore[no-untyped-def]
+    q = np.asarray([1, 0, 0, 0], dtype=np.float32)
+    assert ids(store.query(StoreQuery(q, None, limit=3, mode="dense"))) == ["a", "b", "c"]
+    assert ids(store.query(StoreQuery(None, KW.query("Leitbild"), limit=3, mode="sparse"))) == ["c"]
+    hybrid = store.query(StoreQuery(q, KW.query("Leitbild Vision"), limit=3))
+    assert set(ids(hybrid)[:2]) == {"a", "c"}  # the best of each leg comes first under RRF
+    assert hybrid[0].dense_score is not None
+
+
+def test_filters(store) -> None:  # type: ignore[no-untyped-def]
+    q = np.asarray([1, 0, 0, 0], dtype=np.float32)
+    f = SearchFilters(states=("Brandenburg",), year_min=2022)
+    assert ids(store.query(StoreQuery(q, KW.query("Verwaltung"), limit=3, filters=f))) == ["a"]
+    f2 = SearchFilters(year_max=2020)
+    assert ids(store.query(StoreQuery(q, None, limit=3, mode="dense", filters=f2))) == ["b"]
+
+
+def test_chunk_ids_delete_and_points(store) -> None:  # type: ignore[no-untyped-def]
+    assert store.chunk_ids() == {"a": "doc-a", "b": "doc-b", "c": "doc-c"}
+    assert store.chunk_ids("doc-b") == {"b": "doc-b"}
+    store.delete_chunks(["b"])
+    assert store.count() == 2
+    pts = {p.passage.chunk_id: p for p in store.points()}
+    assert set(pts) == {"a", "c"} and len(pts["a"].dense) == 4 and pts["c"].sparse[0]
+
+
+def test_manifest_is_checked_on_reopen(tmp_path: Path) -> None:
+    s = EdgeStore(tmp_path / "idx")
+    s.ensure(M)
+    s.close()
+    again = EdgeStore(tmp_path / "idx")
+    assert again.manifest == M
+    with pytest.raises(IndexMismatchError):
+        again.ensure(Manifest("other-model", 4, "toy-chunks"))
+    again.close()
+
+
+def test_locked_index_gives_a_clear_error(tmp_path: Path) -> None:
+    from rag.errors import KompassError
+
+    s = EdgeStore(tmp_path / "idx")
+    s.ensure(M)
+    with pytest.raises(KompassError, match="anderen Prozess"):
+        EdgeStore(tmp_path / "idx")
+    s.close()

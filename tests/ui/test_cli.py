@@ -68,7 +68,11 @@ def test_batch_queries_keep_input_order(env: Settings, tmp_path: Path) -> None:
     lines = [json.loads(x) for x in res.stdout.splitlines()]
     assert [x["query"] for x in lines] == ["Mobilität in Ulm", "Vision Guben", "Bildung"]
     res = RUN.invoke(app, ["ask", "--questions", str(f)])
-    assert [json.loads(x)["question"] for x in res.stdout.splitlines()][0] == "Mobilität in Ulm"
+    assert [json.loads(x)["question"] for x in res.stdout.splitlines()] == [
+        "Mobilität in Ulm",
+        "Vision Guben",
+        "Bildung",
+    ]
 
 
 def test_user_errors_exit_1_with_one_line(env: Settings, tmp_path: Path) -> None:

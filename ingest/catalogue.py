@@ -38,8 +38,12 @@ def _meta_from_row(row: dict[str, str], name: str, lineno: int) -> DocMeta:
     return DocMeta(**values)  # type: ignore[arg-type]
 
 
-def merge_registry(meta: DocMeta, row: RegistryRow | None) -> DocMeta:
-    """Fill and override document facts from its registry row; conflicts are logged."""
+def merge_registry(meta: DocMeta, row: RegistryRow | None, same_strategy: bool = True) -> DocMeta:
+    """Fill and override document facts from its registry row; conflicts are logged.
+
+    Facts about the municipality (name, kind, state, population) always win. The year is a
+    fact of the registry's strategy: it wins only if this document is that strategy
+    (`same_strategy`); for another document of the same municipality it is left alone."""
     if row is None:
         return meta
     facts = {
@@ -49,6 +53,8 @@ def merge_registry(meta: DocMeta, row: RegistryRow | None) -> DocMeta:
         "year": row.year,
         "population": row.population,
     }
+    if not same_strategy:
+        facts.pop("year")
     updates: dict[str, object] = {}
     for key, fact in facts.items():
         mine = getattr(meta, key)

@@ -15,7 +15,7 @@ import io
 import re
 
 from ingest.records import Fetched, ParsedDoc, Section
-from ingest.sniffing_basic import decode_text
+from ingest.sniffing import decode_text
 from rag.errors import ParseError
 
 _DIRECTIVE = re.compile(r"^(```|~~~|:::)\s*\{[^}]*\}.*?^(```|~~~|:::)\s*$", re.M | re.S)

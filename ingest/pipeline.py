@@ -82,6 +82,11 @@ def content_hash(content: bytes, meta: DocMeta) -> str:
     return h.hexdigest()
 
 
+def text_hash(doc: ParsedDoc) -> str:
+    """Identity of a document's text, whatever URL or file name it came under."""
+    return hashlib.sha256(" ".join(doc.text.split()).encode("utf-8")).hexdigest()
+
+
 def local_type(path: str, content: bytes) -> str:
     """Type of a local file by content first (PDF magic), then by extension."""
     if content.startswith(b"%PDF-"):
@@ -189,6 +194,7 @@ class Indexer:
                 completed_at=now_iso(),
                 meta=asdict(doc.meta),
                 urls=doc.urls,
+                text_hash=text_hash(doc),
             )
         )
         return DocOutcome(doc_id, len(ids), len(new), len(stale))
@@ -197,6 +203,15 @@ class Indexer:
         have = self.existing.pop(doc_id, set())
         self.store.delete_chunks(sorted(have))
         self.state.drop(doc_id)
+        return len(have)
+
+    def mark_gone(self, doc_id: str) -> int:
+        """A crawled document no longer exists: its chunks leave the index, the state says so."""
+        have = self.existing.pop(doc_id, set())
+        self.store.delete_chunks(sorted(have))
+        st = self.state.docs.get(doc_id)
+        if st is not None:
+            self.state.put(replace(st, gone=True, chunks=0, completed_at=now_iso()))
         return len(have)
 
     def close(self) -> None:

@@ -26,6 +26,7 @@ class DocState:
     meta: dict[str, Any]
     urls: tuple[str, ...] = ()
     gone: bool = False
+    text_hash: str = ""  # sha256 of the normalised parsed text: finds duplicates across URLs
 
 
 class IngestState:

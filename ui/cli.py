@@ -219,6 +219,15 @@ def ui(
     os.execv(sys.executable, args)
 
 
+def _register_commands() -> None:
+    from ui import cli_corpus
+
+    cli_corpus.register(app)
+
+
+_register_commands()
+
+
 def main() -> None:
     app()
 

@@ -59,3 +59,16 @@ def test_heading_matcher_handles_abbreviations_and_joint_names() -> None:
     assert match(("Praxisbeispiel Bad & Belzig & Wiesenburg",)) == "Bad Belzig und Wiesenburg/Mark"
     assert match(("Praxisbeispiel Potsdam (2023)",)) == "Potsdam"
     assert match(("Mobilität", "Ziele")) is None
+
+
+def test_registry_wins_over_page_facts_and_logs_the_conflict(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from ingest.catalogue import merge_registry
+    from rag.records import DocMeta
+
+    (row,) = parse_registry((HEAD + ROW).splitlines(keepends=True))
+    page = DocMeta("web-1", "Guben", municipality="Guben", population=17000, state=None)
+    merged = merge_registry(page, row)
+    assert (merged.population, merged.state, merged.kind) == (16783, "Brandenburg", "Stadt")
+    assert "population=17000 widerspricht dem Register" in caplog.text

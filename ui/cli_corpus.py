@@ -1,0 +1,156 @@
+"""`kompass crawl` and `kompass add`: growing the corpus from the web and from editors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ui.output import emit, fail, run, settings
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON statt Text ausgeben.")]
+PrivateOpt = Annotated[
+    bool, typer.Option("--allow-private", help="Auch private/lokale Adressen (Intranet, Tests).")
+]
+
+
+def crawl(
+    registry: Annotated[
+        Path | None, typer.Option("--registry", help="Start-URLs aus einem Register (sources.csv).")
+    ] = None,
+    url: Annotated[list[str] | None, typer.Option("--url", help="Start-URL (mehrfach).")] = None,
+    max_pages: Annotated[int | None, typer.Option("--max-pages", min=1)] = None,
+    allow_private: PrivateOpt = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Nur geplante Anfragen zeigen, nichts abrufen.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Veröffentlichte Strategien höflich abrufen (robots.txt, Pausen) und indexieren.
+
+    Beispiel: kompass crawl --registry corpus/sources.csv --max-pages 50
+    """
+    from ingest.webindex import crawl_into_index, registry_start_urls
+
+    s = settings()
+    starts = list(url or [])
+    if registry is not None:
+        starts += run(lambda: registry_start_urls(s, str(registry)))
+    if not starts:
+        fail("--url oder --registry angeben", 2)
+    progress = None
+    import sys
+
+    if sys.stderr.isatty() and not dry_run:
+
+        def progress(page_url: str, done: int, total: int) -> None:
+            typer.echo(f"\r[{done}/{total}] {page_url[:90]:<90}", err=True, nl=False)
+
+    summary: dict[str, Any] = run(
+        lambda: crawl_into_index(
+            s,
+            starts,
+            max_pages=max_pages,
+            allow_private=allow_private,
+            progress=progress,
+            dry_run=dry_run,
+        )
+    )
+    if as_json:
+        emit(summary)
+    elif dry_run:
+        typer.echo(f"Geplante Anfragen ({summary['requests']}), nichts wurde abgerufen:")
+        for planned in summary["planned"]:
+            typer.echo(f"  GET {planned}")
+    else:
+        typer.echo(
+            f"\nAbgerufen: {summary['fetched']}, unverändert: {summary['unchanged']}, "
+            f"neu/geändert indexiert: {summary['indexed']} ({summary['embedded']} Abschnitte), "
+            f"robots.txt: {summary['skipped_robots']} übersprungen, Fehler: {summary['errors']}, "
+            f"verschwunden: {len(summary['gone'])} ({summary['took_s']:.1f} s)"
+        )
+        for f in summary["failed"]:
+            typer.echo(f"  FEHLER {f['source']}: {f['reason']}", err=True)
+
+
+def add(
+    target: Annotated[str, typer.Argument(help="URL oder Datei (PDF, HTML, Markdown, Text).")],
+    municipality: Annotated[str | None, typer.Option("--municipality")] = None,
+    kind: Annotated[str | None, typer.Option("--kind")] = None,
+    state: Annotated[str | None, typer.Option("--state")] = None,
+    year: Annotated[int | None, typer.Option("--year")] = None,
+    population: Annotated[int | None, typer.Option("--population")] = None,
+    title: Annotated[str | None, typer.Option("--title")] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Nur Vorschau, nichts veröffentlichen.")
+    ] = False,
+    allow_private: PrivateOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Ein Dokument aufnehmen: prüfen, Vorschau zeigen, veröffentlichen.
+
+    Beispiel: kompass add strategie.pdf --municipality Guben --kind Stadt --state Brandenburg --dry-run
+    """
+    from ingest.intake import preview, publish
+    from ingest.pipeline import Indexer
+
+    s = settings()
+    meta = {
+        "municipality": municipality,
+        "kind": kind,
+        "state": state,
+        "year": year,
+        "population": population,
+        "title": title,
+    }
+    if target.startswith(("http://", "https://")):
+        pre = run(lambda: preview(s, url=target, meta=meta, allow_private=allow_private))
+    else:
+        path = Path(target)
+        if not path.is_file():
+            fail(f"Datei nicht gefunden: {target}")
+        content = run(path.read_bytes)
+        pre = run(lambda: preview(s, file_name=path.name, content=content, meta=meta))
+    info = pre.to_json()
+    if not as_json or dry_run:
+        if as_json:
+            emit({"dry_run": True, **info})
+            return
+        typer.echo(
+            f"Dokument: {info['title']} ({info['content_type']}, {info['chunks']} Abschnitte)"
+        )
+        typer.echo(
+            f"Kommune: {info['municipality'] or '-'}, {info['kind'] or '-'}, {info['state'] or '-'}"
+        )
+        typer.echo(
+            "Gefundene Abschnitte: "
+            + "; ".join(info["sections"][:12])
+            + (" …" if len(info["sections"]) > 12 else "")
+        )
+        if info["duplicate_of"]:
+            typer.echo(f"Achtung: Duplikat von {info['duplicate_of']}")
+        if dry_run:
+            typer.echo("(Probelauf: nichts veröffentlicht)")
+            return
+
+    def do_publish() -> dict[str, Any]:
+        indexer = Indexer(s)
+        try:
+            indexer.prepare()
+            return publish(s, pre, indexer)
+        finally:
+            indexer.close()
+
+    result = run(do_publish)
+    if as_json:
+        emit(result)
+    else:
+        typer.echo(
+            f"Veröffentlicht als {result['doc_id']}: {result['embedded']} Abschnitte eingebettet."
+        )
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(crawl)
+    app.command()(add)

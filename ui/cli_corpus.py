@@ -151,6 +151,48 @@ def add(
         )
 
 
+def vision(
+    name: Annotated[str, typer.Option("--name", help="Name der Kommune.")],
+    kind: Annotated[
+        str,
+        typer.Option(
+            "--kind", help="Gemeinde, Stadt, kreisfreie Stadt, Landkreis, Amt/Verbund/Region."
+        ),
+    ],
+    state: Annotated[str, typer.Option("--state", help="Bundesland.")],
+    population: Annotated[int, typer.Option("--population", min=1, help="Einwohnerzahl.")],
+    focus: Annotated[
+        list[str] | None, typer.Option("--focus", help="Handlungsfeld (mehrfach).")
+    ] = None,
+    setting: Annotated[
+        str | None, typer.Option("--setting", help="ländlich oder städtisch.")
+    ] = None,
+    challenges: Annotated[
+        str, typer.Option("--challenges", help="Herausforderungen (Freitext).")
+    ] = "",
+    k: Annotated[int, typer.Option("--k", min=1, max=20, help="Anzahl Vergleichskommunen.")] = 6,
+    as_json: JsonOpt = False,
+) -> None:
+    """Vergleichskommunen finden und Visionsentwürfe nach ihrem Vorbild vorschlagen.
+
+    Beispiel: kompass vision --name Musterstadt --kind Stadt --state Brandenburg --population 20000 --focus Beteiligung
+    """
+    from rag.service import Kompass
+    from rag.vision import Profile, suggest_vision
+
+    s = settings()
+    profile = run(
+        lambda: Profile(name, kind, state, population, setting, tuple(focus or ()), challenges)
+    )
+    with run(lambda: Kompass(s)) as kompass:
+        result = run(lambda: suggest_vision(kompass, profile, k=k))
+    if as_json:
+        emit(result.to_json())
+    else:
+        typer.echo(result.to_text())
+
+
 def register(app: typer.Typer) -> None:
     app.command()(crawl)
     app.command()(add)
+    app.command()(vision)

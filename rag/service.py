@@ -54,7 +54,7 @@ class Kompass:
             return self.extractive
         from rag.llm import make_answerer
 
-        return make_answerer(self.settings, self.extractive.answer)  # type: ignore[no-any-return]
+        return make_answerer(self.settings, self.extractive.answer)
 
     def search(self, query: str, k: int = 10, filters: SearchFilters | None = None) -> SearchResult:
         return self.retriever.search(query, k=k, filters=filters)

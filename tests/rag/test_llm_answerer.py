@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ChatResponseGen
 
+from rag.answer import NO_SOURCE
 from rag.llm import (
     NOTE_EMPTY,
     NOTE_HTTP_ERROR,
@@ -33,7 +34,6 @@ pytestmark = pytest.mark.unit
 QUESTION = "Was planen die Kommunen für Schulen?"
 POTSDAM = "Potsdam startet 2024. Alle Schulen erhalten bis 2026 Glasfaser. Mehr folgt später."
 GUBEN = "Guben baut ein Bürgerportal. Die Stadt schult ihre Lehrkräfte digital."
-NO_SOURCE = "Keine passende Quelle gefunden."
 
 
 def make_hit(n: int, text: str, municipality: str) -> Hit:

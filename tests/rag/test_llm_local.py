@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.llm import MARKER, NOTE_EMPTY, NOTE_UNCITED, LLMAnswerer
+from rag.citations import MARKER
+from rag.llm import NOTE_EMPTY, NOTE_UNCITED, LLMAnswerer
 from rag.records import Answer, Citation, DocMeta, Hit, Passage
 from rag.settings import LLMSettings
 

@@ -1,4 +1,4 @@
-"""The citation post-check and the prompt: pure functions on literal inputs."""
+"""rag.citations: the citation post-check and the prompt, pure functions on literal inputs."""
 
 from __future__ import annotations
 
@@ -9,19 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.llm import (
+from rag.citations import (
     MARKER,
     SYSTEM_PROMPT,
-    _Checker,
-    _Renderer,
+    ClaimChecker,
+    ClaimRenderer,
     best_quote,
     build_citations,
     build_messages,
     check_citations,
     renumber,
-    split_sentences,
 )
 from rag.records import DocMeta, Hit, Passage
+from rag.text import split_sentences
 
 pytestmark = pytest.mark.unit
 
@@ -67,16 +67,22 @@ def test_marker_groups(raw: str, n: int, expected: str, invalid: tuple[int, ...]
 
 def test_abbreviations_do_not_split() -> None:
     text = "Die Stadt fördert z. B. Sensoren bzw. Apps mit ca. 5 Mio. Euro gem. Nr. 3 ab dem 1. Mai [1]."
-    assert split_sentences(text) == [text]
+    assert split_sentences(text, trailing=MARKER) == [text]
     assert check_citations(text, 1).text == text
 
 
 def test_sentence_splits_and_markers_after_the_stop_stay_attached() -> None:
-    assert split_sentences("Bis 2030 kommt Glasfaser. [1] Danach kommt 5G [2]. Ende") == [
+    text = "Bis 2030 kommt Glasfaser. [1] Danach kommt 5G [2]. Ende"
+    assert split_sentences(text, trailing=MARKER) == [
         "Bis 2030 kommt Glasfaser. [1]",
         "Danach kommt 5G [2].",
         "Ende",
     ]
+
+
+def test_quoted_slogan_stays_one_claim() -> None:
+    text = "Das Motto lautet „Innovativ. Grün. Gerecht.“ [1]. Mehr steht nicht fest."
+    assert check_citations(text, 1).text == "Das Motto lautet „Innovativ. Grün. Gerecht.“ [1]."
 
 
 def test_headings_and_list_intros_removed_list_items_kept() -> None:
@@ -194,7 +200,7 @@ TEXTS = [
 def test_streaming_check_matches_batch(text: str, cuts: list[int]) -> None:
     """Sentences checked as the text grows give exactly the batch result."""
     batch_text, batch_map = renumber(check_citations(text, 2))
-    checker, renderer, out = _Checker(2), _Renderer(), []
+    checker, renderer, out = ClaimChecker(2), ClaimRenderer(), []
     bounds = sorted({min(c, len(text)) for c in cuts} | {0, len(text)})
     for a, b in pairwise(bounds):
         out += [renderer.render(c) for c in checker.feed(text[a:b])]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from threading import Lock
 from typing import Any
 
@@ -49,6 +49,13 @@ def check_manifest(stored: Manifest | None, embedder: Embedder) -> None:
             f"Der Index wurde mit '{stored.embed_model}' gebaut, die Anfrage nutzt "
             f"'{embedder.name}'. Ein Index, ein Modell."
         )
+
+
+def stable_order(hits: list[Hit]) -> list[Hit]:
+    """Equal fused scores come back from the engine in no fixed order; break ties by chunk id
+    so the same question always gets the same answer."""
+    ordered = sorted(hits, key=lambda h: (-round(h.score, 9), h.passage.chunk_id))
+    return [replace(h, rank=i) for i, h in enumerate(ordered, start=1)]
 
 
 class _LRU:
@@ -114,4 +121,4 @@ class Retriever:
                 exact=self.settings.exact,
             )
         )
-        return SearchResult(query, hits, (time.perf_counter() - t0) * 1000, filters)
+        return SearchResult(query, stable_order(hits), (time.perf_counter() - t0) * 1000, filters)

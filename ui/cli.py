@@ -213,6 +213,8 @@ def ui(
         "true",
         "--browser.gatherUsageStats",
         "false",
+        "--client.toolbarMode",
+        "viewer",
         "--server.fileWatcherType",
         "none",
     ]
@@ -221,8 +223,10 @@ def ui(
 
 def _register_commands() -> None:
     from ui import cli_corpus
+    from ui.cli_users import app as user_app
 
     cli_corpus.register(app)
+    app.add_typer(user_app, name="user")
 
 
 _register_commands()

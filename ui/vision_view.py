@@ -58,7 +58,9 @@ def _form() -> Profile | None:
             "Einwohner", min_value=1, max_value=20_000_000, value=20_000, step=500
         )
         setting = right.radio("Prägung", (_NO_SETTING, "ländlich", "städtisch"), horizontal=True)
-        focus = st.multiselect("Handlungsfelder (Schwerpunkte)", FIELD_NAMES)
+        focus = st.multiselect(
+            "Handlungsfelder (Schwerpunkte)", FIELD_NAMES, placeholder="Handlungsfelder auswählen"
+        )
         challenges = st.text_area(
             "Herausforderungen",
             placeholder="z. B. Überalterung, lange Wege zum Amt, schwache Busanbindung",

@@ -94,3 +94,20 @@ def test_locked_index_gives_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(KompassError, match="anderen Prozess"):
         EdgeStore(tmp_path / "idx")
     s.close()
+
+
+def test_retriever_breaks_score_ties_by_chunk_id() -> None:
+    from rag.records import Hit
+    from rag.retrieval import stable_order
+
+    doc = DocMeta("d", "T")
+    hits = [
+        Hit(1, 0.5, Passage("b", doc, "x", "")),
+        Hit(2, 0.5, Passage("a", doc, "y", "")),
+        Hit(3, 0.7, Passage("c", doc, "z", "")),
+    ]
+    assert [(h.rank, h.passage.chunk_id) for h in stable_order(hits)] == [
+        (1, "c"),
+        (2, "a"),
+        (3, "b"),
+    ]

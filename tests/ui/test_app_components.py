@@ -1,0 +1,135 @@
+"""Pure helpers of the pages: escaping, highlighting, facets, exports, corpus statistics."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+
+from rag.records import DocMeta, Hit, Passage, SearchFilters
+from ui import components as ui
+
+pytestmark = pytest.mark.unit
+
+HOSTILE = (
+    "# Überschrift\n"
+    "    eingerückt\n"
+    "- Liste mit [Link](javascript:alert(1)) und ![Bild](https://evil.example/x.png)\n"
+    "<script>alert('x')</script> <b>fett</b> &amp; $x^2$ :red[rot] :material/home: "
+    "Akteur*innen _kursiv_ `code` ~~durch~~ | Tabelle |"
+)
+
+
+def unescaped_specials(md: str) -> list[str]:
+    """Markdown-active ASCII characters not preceded by a backslash (bold markers removed)."""
+    body = md.replace("**", "")
+    return re.findall(r"(?<!\\)[\[\]()<>#*_`~$|&!:-]", body.replace("\\\\", ""))
+
+
+def test_escape_md_neutralises_every_markdown_and_html_construct() -> None:
+    md = ui.escape_md(HOSTILE)
+    assert unescaped_specials(md.replace("\n", " ")) == []
+    # Unescaping gives back the exact text: nothing is dropped or rewritten.
+    assert re.sub(r"\\(.)", r"\1", md) == HOSTILE
+
+
+def test_marked_markdown_keeps_lines_and_drops_indentation() -> None:
+    md = ui.marked_markdown("Erster Absatz\nzweite Zeile\n\n    Zweiter Absatz")
+    assert md == "Erster Absatz  \nzweite Zeile\n\nZweiter Absatz"
+    assert unescaped_specials(ui.marked_markdown(HOSTILE, [(0, 5)])) == []
+
+
+def test_highlight_terms_bolds_query_words_inside_escaped_text() -> None:
+    md = ui.highlight_terms("Die Vision (2030) der Stadt: Mobilitätsvision*", "Vision der Stadt")
+    assert md == (
+        "Die **Vision** \\(2030\\) der **Stadt**\\: Mobilitäts**vision**\\*"
+    )  # "der" is a stopword
+
+
+def test_highlight_quote_marks_the_exact_span_per_line() -> None:
+    text = "Einleitung. Die Vision ist das Leitbild.\nSie gilt bis 2030. Schluss."
+    quote = "Die Vision ist das Leitbild.\nSie gilt bis 2030."
+    md = ui.highlight_quote(text, quote)
+    assert (
+        md
+        == "Einleitung\\. **Die Vision ist das Leitbild\\.**  \n**Sie gilt bis 2030\\.** Schluss\\."
+    )
+    # Whitespace differences between quote and passage are tolerated.
+    assert ui.quote_span("a  b\nc d", "a b c") == (0, 6)
+    assert ui.highlight_quote("nichts davon", "anderes Zitat") == "nichts davon"
+
+
+def test_query_terms_skip_stopwords_and_short_words() -> None:
+    assert ui.query_terms("Wie formulieren wir eine Vision? Vision, IT") == [
+        "formulieren",
+        "vision",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        ("unter 10.000 EW", (None, 9_999)),
+        ("10.000–50.000 EW", (10_000, 49_999)),
+        ("50.000–200.000 EW", (50_000, 199_999)),
+        ("über 200.000 EW", (200_000, None)),
+        (ui.ALL_SIZES, (None, None)),
+    ],
+)
+def test_size_classes(label: str, expected: tuple[int | None, int | None]) -> None:
+    f = ui.make_filters(size=label)
+    assert (f.population_min, f.population_max) == expected
+
+
+def test_full_year_range_does_not_filter() -> None:
+    assert ui.make_filters(years=(2017, 2024), year_bounds=(2017, 2024)) == SearchFilters()
+    f = ui.make_filters(["Bayern"], ["Stadt"], years=(2019, 2022), year_bounds=(2017, 2024))
+    assert f == SearchFilters(states=("Bayern",), kinds=("Stadt",), year_min=2019, year_max=2022)
+    assert ui.describe_filters(f) == "Bayern; Stadt; Jahr 2019–2022"
+
+
+def _hit(text: str, title: str = "Strategie") -> Hit:
+    doc = DocMeta(doc_id="d1", title=title, municipality="Ulm", url="https://ulm.de/s")
+    return Hit(rank=1, score=0.5, passage=Passage("c1", doc, text, "", section="Ziele"))
+
+
+def test_csv_export_defuses_formulas_and_keeps_text() -> None:
+    out = ui.hits_csv([_hit('=HYPERLINK("x")', title="+Titel"), _hit("Text; mit\nZeile")])
+    rows = list(csv.DictReader(io.StringIO(out), delimiter=";"))
+    assert rows[0]["text"] == '\'=HYPERLINK("x")'
+    assert rows[0]["title"] == "'+Titel"
+    assert rows[1]["text"] == "Text; mit\nZeile"
+    assert list(rows[0])[:3] == ["rank", "score", "municipality"]
+
+
+def test_safe_url_allows_only_web_links() -> None:
+    assert ui.safe_url("https://ulm.de/a") == "https://ulm.de/a"
+    assert ui.safe_url("javascript:alert(1)") is None
+    assert ui.safe_url("file:///etc/passwd") is None
+    assert ui.safe_url(None) is None
+
+
+def test_location_label() -> None:
+    doc = DocMeta(doc_id="d", title="T")
+    assert ui.location_label(Passage("c", doc, "x", "", page=4)) == "Seite 4"
+    assert ui.location_label(Passage("c", doc, "x", "", section="Ziele")) == "Abschnitt: Ziele"
+    assert ui.location_label(Passage("c", doc, "x", "", section="T")) == ""
+
+
+def test_registry_and_handlungsfeld_counts() -> None:
+    docs = [
+        {"source_type": "registry", "state": "Bayern", "year": 2023, "kind": "Stadt"},
+        {"source_type": "registry", "state": "Bayern", "year": None, "kind": "Landkreis"},
+        {"source_type": "markdown", "state": "Hessen", "year": 2020, "kind": "Stadt"},
+    ]
+    counts = ui.registry_counts(docs)
+    assert counts["state"] == {"Bayern": 2}
+    assert counts["year"] == {"2023": 1, "unbekannt": 1}
+    fields = ui.handlungsfeld_counts(
+        ["Mobilität > Ziele", "Smart City (zehn Handlungsfelder: Verkehr, Bildung)", "Vorwort"]
+    )
+    assert fields["Mobilität und Verkehr"] == 2
+    assert fields["Bildung"] == 1
+    assert "Kultur" not in fields

@@ -99,6 +99,14 @@ def pick_span(hit: Hit, q_terms: frozenset[int], terms: Terms, max_chars: int = 
     return Pick(hit, start, end, tuple(chosen), score)
 
 
+def rank_picks(picks: Sequence[Pick]) -> list[Pick]:
+    """Order candidates by how well their sentence answers (shared terms) plus a retrieval
+    rank prior; sentences sharing no term are dropped when two better ones exist."""
+    useful = [p for p in picks if p.score > 0]
+    pool = useful if len(useful) >= 2 else list(picks)
+    return sorted(pool, key=lambda p: (-(p.score + 2.0 / (p.hit.rank + 1)), p.hit.rank))
+
+
 def choose_sources(picks: Sequence[Pick], max_sources: int) -> list[Pick]:
     """Diversity first: the best pick per municipality (or publisher), then per document,
     then by rank; always at least two documents when the candidates have them."""
@@ -175,7 +183,7 @@ class ExtractiveAnswerer:
         picks = [p for h in self.candidate_hits(hits) if (p := pick_span(h, q_terms, self.terms))]
         if not picks:
             return Answer(question, NO_SOURCE, (), note=NO_SOURCE, hits=tuple(hits))
-        chosen = choose_sources(picks, self.max_sources)
+        chosen = choose_sources(rank_picks(picks), self.max_sources)
         lines, citations = [], []
         for n, pick in enumerate(chosen, start=1):
             lines.append(render_line(n, pick))

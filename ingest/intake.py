@@ -23,10 +23,10 @@ from ingest.parsing import parse
 from ingest.pipeline import Indexer, Progress, content_hash, now_iso, text_hash
 from ingest.records import Fetched, ParsedDoc, Source
 from ingest.registry import KINDS, STATES, RegistryRow, load_registry, municipality_matcher
-from ingest.snapshots import atomic_write
 from ingest.sniffing import sniff_type
 from ingest.urlsafety import sanitize_filename
 from rag.errors import KompassError, UserInputError
+from rag.fileio import atomic_write
 from rag.records import DocMeta
 from rag.settings import Settings
 

@@ -16,17 +16,15 @@ Example:
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ingest.records import Fetched
+from rag.fileio import atomic_write
 
 
 @dataclass(frozen=True)
@@ -65,33 +63,6 @@ def content_hash(content: bytes) -> str:
 def now_iso() -> str:
     """The current time as ISO 8601 UTC, seconds precision."""
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` so readers see either the old or the new file, never a mix."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(directory: Path) -> None:
-    """Persist the rename itself (POSIX); harmless where directories can't be opened."""
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class SnapshotStore:

@@ -16,10 +16,8 @@ Example:
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
-import tempfile
 import threading
 import time
 from collections.abc import MutableMapping
@@ -31,6 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from rag.errors import KompassError, UserInputError
+from rag.fileio import atomic_write_text
 from rag.settings import Settings
 
 MIN_PASSWORD = 12
@@ -83,18 +82,8 @@ def _read_json(path: Path) -> dict[str, Any]:
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
-    """Write via a temporary file and rename, so readers never see half a file (mode 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False, indent=1, sort_keys=True)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Atomic write (temp file and rename, mode 0600): readers never see half a file."""
+    atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
 
 
 def _users(settings: Settings) -> dict[str, dict[str, Any]]:

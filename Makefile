@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install install-dev lint types pytest ingest eval bench fuzz clean
+.PHONY: run test install install-dev lint types pytest ingest eval bench bench-e2e fuzz load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,21 @@ pytest: install-dev
 
 test: lint types pytest
 
-eval: install-dev
+# Long runs: explicit commands, never part of `make test`.
+eval: install-dev          ## all retrieval configurations side by side -> evals/REPORT.md
 	$(BIN)/kompass eval
+
+bench: install-dev         ## store benchmark at 10k, 100k and 1M points -> evals/BENCH.md numbers
+	$(BIN)/python -m evals.bench suite --sizes 10000,100000,1000000
+
+bench-e2e: install-dev ingest  ## warm end-to-end latency on the real corpus
+	$(BIN)/kompass bench e2e
+
+fuzz: install-dev          ## >= 10,000 mutated inputs per parser / validator
+	$(BIN)/python -m tests.reliability.fuzz_targets --inputs 10000
+
+load: install-dev ingest   ## 20 concurrent clients for 60 s while an editor ingest runs
+	$(BIN)/python -m evals.load --clients 20 --seconds 60
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

@@ -21,6 +21,7 @@ from urllib.parse import unquote, urldefrag, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from ingest.parsing import html_soup
 from ingest.sniffing import decode_text
 from rag.errors import ParseError
 
@@ -125,7 +126,7 @@ def extract_links(html: str, base_url: str) -> list[Link]:
     Honours <base href>, drops fragments, mailto:/javascript: and rel="nofollow" links; also
     returns <link rel="next"> from the head, since pagination often lives there.
     """
-    soup = BeautifulSoup(html, "html.parser")
+    soup = html_soup(html)
     base_tag = soup.find("base", href=True)
     base = urljoin(base_url, str(base_tag["href"])) if isinstance(base_tag, Tag) else base_url
     links: list[Link] = []
@@ -234,7 +235,7 @@ def extract_page_metadata(html: str) -> dict[str, Any]:
     Sources in order of trust: meta tags, JSON-LD, then German phrases in the visible text
     ("Einwohner: 16.783", "Landkreis Oder-Spree", "Bundesland: Brandenburg", "Stand: 04/2023").
     """
-    soup = BeautifulSoup(html, "html.parser")
+    soup = html_soup(html)
     found: dict[str, Any] = {}
     for source in (_from_meta(soup), _from_json_ld(soup)):
         for key, value in source.items():

@@ -15,7 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Callable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +35,7 @@ from rag.records import DocMeta, Passage
 from rag.schema import Manifest
 from rag.settings import Settings
 from rag.sparse import KeywordEncoder
-from rag.store import IndexStore, StoredPoint, open_store
+from rag.store import EXACT_BELOW, IndexStore, StoredPoint, open_store
 
 Progress = Callable[[int, int, str], None]
 _EXT_TYPES = {
@@ -70,6 +72,20 @@ class DocOutcome:
     chunks: int
     embedded: int
     removed_chunks: int
+
+
+@dataclass
+class _Pending:
+    """A chunked document whose new chunks wait in the embedding queue."""
+
+    doc: ParsedDoc
+    origin: str
+    digest: str
+    location: str
+    ids: set[str]
+    stale: list[str]
+    embedded: int
+    waiting: int
 
 
 def now_iso() -> str:
@@ -127,6 +143,10 @@ class Indexer:
         self.registry = rows
         self.match_municipality = municipality_matcher(rows)
         self._existing: dict[str, set[str]] | None = None
+        # Chunks of several documents share embedding batches (registry rows are one chunk
+        # each: per-document batches of 1 would waste most of the embedder's throughput).
+        self._queue: list[tuple[str, Passage]] = []
+        self._pending: dict[str, _Pending] = {}
 
     def prepare(self, rebuild: bool = False) -> None:
         if rebuild:
@@ -160,44 +180,85 @@ class Indexer:
         return st is not None and st.content_hash == digest and st.chunks == len(have) > 0
 
     def index_doc(self, doc: ParsedDoc, *, origin: str, digest: str, location: str) -> DocOutcome:
-        """Upsert a document's new chunks, delete its stale ones, then record it as complete."""
+        """Upsert a document's new chunks, delete its stale ones, then record it as complete.
+
+        One document at a time (crawl, `kompass add`); `ingest` uses `queue_doc` + `finish`.
+        """
+        outcomes = self.queue_doc(doc, origin=origin, digest=digest, location=location)
+        outcomes += self.finish()
+        return next(o for o in outcomes if o.doc_id == doc.meta.doc_id)
+
+    def queue_doc(
+        self, doc: ParsedDoc, *, origin: str, digest: str, location: str
+    ) -> list[DocOutcome]:
+        """Chunk a document and queue its new chunks; embed every full batch in the queue.
+
+        Returns the documents this call completed. A document is recorded as complete (stale
+        chunks deleted, state written) only once all its chunks are upserted; `finish`
+        embeds the rest of the queue.
+        """
         passages = self.passages(doc)
         if not passages:
             raise ParseError(f"Kein Text in {location}")
         doc_id = doc.meta.doc_id
+        done = self.finish() if doc_id in self._pending else []
         have = self.existing.get(doc_id, set())
         new = [p for p in passages if p.chunk_id not in have]
-        batch = self.settings.embed.batch_size
-        for start in range(0, len(new), batch):
-            part = new[start : start + batch]
-            dense = self.embedder.embed_batch([p.embed_text for p in part], kind="passage")
-            self.store.upsert(
-                [
-                    StoredPoint(p, dense[i], self.keywords.document(p.embed_text))
-                    for i, p in enumerate(part)
-                ]
-            )
         ids = {p.chunk_id for p in passages}
-        stale = sorted(have - ids)
-        self.store.delete_chunks(stale)
-        # No flush here: the engine's write-ahead log makes each update durable; the state
-        # entry below is written only after the document's chunks are in the index.
-        self.existing[doc_id] = ids
-        self.state.put(
-            DocState(
+        self._pending[doc_id] = _Pending(
+            doc, origin, digest, location, ids, sorted(have - ids), len(new), len(new)
+        )
+        self._queue.extend((doc_id, p) for p in new)
+        batch = self.settings.embed.batch_size
+        while len(self._queue) >= batch:
+            self._embed(self._queue[:batch])
+            del self._queue[:batch]
+        return done + self._complete()
+
+    def finish(self) -> list[DocOutcome]:
+        """Embed what is left in the queue and complete every pending document."""
+        if self._queue:
+            self._embed(self._queue)
+            self._queue = []
+        return self._complete()
+
+    def _embed(self, items: Sequence[tuple[str, Passage]]) -> None:
+        part = [p for _, p in items]
+        dense = self.embedder.embed_batch([p.embed_text for p in part], kind="passage")
+        self.store.upsert(
+            [
+                StoredPoint(p, dense[i], self.keywords.document(p.embed_text))
+                for i, p in enumerate(part)
+            ]
+        )
+        for doc_id, _ in items:
+            self._pending[doc_id].waiting -= 1
+
+    def _complete(self) -> list[DocOutcome]:
+        done = [pend for pend in self._pending.values() if pend.waiting == 0]
+        for pend in done:
+            doc = pend.doc
+            doc_id = doc.meta.doc_id
+            del self._pending[doc_id]
+            self.store.delete_chunks(pend.stale)
+            # No flush here: the engine's write-ahead log makes each update durable; the state
+            # entry below is written only after the document's chunks are in the index.
+            self.existing[doc_id] = pend.ids
+            self.state.docs[doc_id] = DocState(
                 doc_id=doc_id,
                 source_id=doc.source_id,
-                origin=origin,
-                content_hash=digest,
-                chunks=len(ids),
-                location=location,
+                origin=pend.origin,
+                content_hash=pend.digest,
+                chunks=len(pend.ids),
+                location=pend.location,
                 completed_at=now_iso(),
                 meta=asdict(doc.meta),
                 urls=doc.urls,
                 text_hash=text_hash(doc),
             )
-        )
-        return DocOutcome(doc_id, len(ids), len(new), len(stale))
+        if done:
+            self.state.save()  # once per completed group, not once per document
+        return [DocOutcome(p.doc.meta.doc_id, len(p.ids), p.embedded, len(p.stale)) for p in done]
 
     def remove_doc(self, doc_id: str) -> int:
         have = self.existing.pop(doc_id, set())
@@ -251,28 +312,51 @@ def corpus_docs(indexer: Indexer) -> list[tuple[Source | ParsedDoc, str]]:
     return items
 
 
-def _process(
-    indexer: Indexer, item: Source | ParsedDoc, origin: str, summary: IngestSummary
-) -> None:
+Loaded = tuple[ParsedDoc, str, str]  # parsed document, content digest, location
+
+
+def _load(indexer: Indexer, item: Source | ParsedDoc) -> Loaded | None:
+    """Read, hash and parse one item; None when it is unchanged since the last run."""
     if isinstance(item, ParsedDoc):
         digest = content_hash(item.text.encode(), item.meta)
         if indexer.is_unchanged(item.meta.doc_id, digest):
-            summary.unchanged += 1
-            return
-        out = indexer.index_doc(item, origin=origin, digest=digest, location=item.source_id)
-    else:
-        content = Path(item.location).read_bytes()
-        digest = content_hash(content, item.meta)
-        if indexer.is_unchanged(item.meta.doc_id, digest):
-            summary.unchanged += 1
-            return
-        fetched = Fetched(
-            source=item, content=content, content_type=local_type(item.location, content)
-        )
-        out = indexer.index_doc(
-            parse(fetched), origin=origin, digest=digest, location=item.location
-        )
-    summary.embedded += out.embedded
+            return None
+        return item, digest, item.source_id
+    content = Path(item.location).read_bytes()
+    digest = content_hash(content, item.meta)
+    if indexer.is_unchanged(item.meta.doc_id, digest):
+        return None
+    fetched = Fetched(source=item, content=content, content_type=local_type(item.location, content))
+    return parse(fetched), digest, item.location
+
+
+def _loaded_ahead(
+    indexer: Indexer, items: Sequence[tuple[Source | ParsedDoc, str]], ahead: int = 4
+) -> Iterator[Future[Loaded | None]]:
+    """Futures of `_load` in item order, parsed by one thread a few items ahead, so parsing
+    (Python) overlaps embedding (native code, GIL released) instead of adding to it."""
+    indexer.existing  # noqa: B018  (load the chunk map before the worker reads it)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-parse") as pool:
+        window: deque[Future[Loaded | None]] = deque()
+        for item, _ in items:
+            window.append(pool.submit(_load, indexer, item))
+            if len(window) > ahead:
+                yield window.popleft()
+        while window:
+            yield window.popleft()
+
+
+def optimize_if_large(store: IndexStore) -> bool:
+    """Build the HNSW graph once the index is large enough for approximate search.
+
+    The embedded engine has no background optimizer; without this a large index stays in
+    unindexed segments and "auto" HNSW search (>= EXACT_BELOW points) would scan it all.
+    Qdrant servers optimize on their own (ClientStore has no `optimize`).
+    """
+    optimize = getattr(store, "optimize", None)
+    if optimize is None or store.count() < EXACT_BELOW:
+        return False
+    return bool(optimize())
 
 
 def ingest(
@@ -298,15 +382,23 @@ def ingest(
             ]
         else:
             items = corpus_docs(idx)
-        for n, (item, origin) in enumerate(items, start=1):
-            label = item.meta.doc_id
+        done: list[DocOutcome] = []
+        loaded = _loaded_ahead(idx, items)
+        for n, ((item, origin), future) in enumerate(zip(items, loaded, strict=True), start=1):
             try:
-                _process(idx, item, origin, summary)
+                got = future.result()
+                if got is None:
+                    summary.unchanged += 1
+                else:
+                    doc, digest, location = got
+                    done += idx.queue_doc(doc, origin=origin, digest=digest, location=location)
             except (KompassError, OSError) as exc:
                 where = item.location if isinstance(item, Source) else item.source_id
                 summary.failed.append({"source": where, "reason": str(exc)})
             if progress:
-                progress(n, len(items), label)
+                progress(n, len(items), item.meta.doc_id)
+        done += idx.finish()
+        summary.embedded += sum(o.embedded for o in done)
         if not paths:
             wanted = {i.meta.doc_id for i, _ in items}
             for doc_id in sorted(set(idx.existing) - wanted):
@@ -315,6 +407,8 @@ def ingest(
                     idx.remove_doc(doc_id)
                     summary.removed += 1
         idx.store.flush()
+        if summary.embedded or summary.removed:
+            optimize_if_large(idx.store)
         summary.documents = len(idx.existing)
         summary.chunks = sum(len(v) for v in idx.existing.values())
     finally:

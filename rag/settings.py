@@ -47,7 +47,7 @@ class ChunkSettings(BaseSettings):
     """How documents are cut into passages."""
 
     model_config = _section("KOMPASS_CHUNK_")
-    max_chars: int = Field(900, ge=200, le=8000, description="Target maximum passage length.")
+    max_chars: int = Field(2000, ge=200, le=8000, description="Target maximum passage length.")
     min_chars: int = Field(200, ge=0, le=4000, description="Short tails merge into neighbours.")
     overlap_sentences: int = Field(0, ge=0, le=5, description="Sentences repeated across cuts.")
     context_header: bool = Field(True, description="Embed 'Kommune | Dokument | Abschnitt'.")
@@ -58,7 +58,7 @@ class RetrievalSettings(BaseSettings):
 
     model_config = _section("KOMPASS_RETRIEVAL_")
     mode: Literal["hybrid", "dense", "sparse"] = Field("hybrid", description="Search legs.")
-    rrf_k: int = Field(60, ge=1, le=1000, description="Reciprocal rank fusion constant.")
+    rrf_k: int = Field(5, ge=1, le=1000, description="Reciprocal rank fusion constant.")
     prefetch: int = Field(50, ge=5, le=1000, description="Candidates per leg before fusion.")
     exact: bool | None = Field(
         None, description="Exact dense search (None: exact below 20k points, HNSW above)."

@@ -7,6 +7,7 @@ runs the same client API in-process. The manifest lives in the collection's meta
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator, Sequence
 from typing import Any
 
@@ -29,6 +30,7 @@ from rag.schema import (
 from rag.store import StoredPoint, StoreQuery, use_exact
 
 _PAGE = 1000
+COUNT_TTL_S = 30.0
 
 
 def build_filter(f: SearchFilters | None) -> qm.Filter | None:
@@ -63,6 +65,7 @@ class ClientStore:
         self.client = client
         self.collection = collection
         self.manifest: Manifest | None = None
+        self._count_at: tuple[float, int] | None = None
         if self.client.collection_exists(collection):
             meta = self.client.get_collection(collection).config.metadata or {}
             if "manifest" in meta:
@@ -115,7 +118,8 @@ class ClientStore:
             qm.PointStruct(
                 id=point_id(sp.passage.chunk_id),
                 vector={
-                    DENSE: [float(x) for x in sp.dense],
+                    # tolist() converts in C: ~10x faster than a float() per component
+                    DENSE: np.asarray(sp.dense, dtype=np.float32).tolist(),
                     SPARSE: qm.SparseVector(indices=list(sp.sparse[0]), values=list(sp.sparse[1])),
                 },
                 payload=passage_payload(sp.passage),
@@ -123,11 +127,13 @@ class ClientStore:
             for sp in points
         ]
         self.client.upsert(self.collection, points=batch, wait=True)
+        self._count_at = None
 
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None:
         if chunk_ids:
             ids: list[Any] = [point_id(c) for c in chunk_ids]
             self.client.delete(self.collection, points_selector=qm.PointIdsList(points=ids))
+            self._count_at = None
 
     def _scroll(
         self, flt: qm.Filter | None, with_payload: Any, with_vectors: bool
@@ -174,11 +180,20 @@ class ClientStore:
             return 0
         return int(self.client.count(self.collection, exact=True).count)
 
+    def _size_hint(self) -> int:
+        """Point count for the exact-or-HNSW choice, refreshed at most every COUNT_TTL_S:
+        an exact count on every query would cost a server round trip per search."""
+        now = time.monotonic()
+        if self._count_at is None or now - self._count_at[0] > COUNT_TTL_S:
+            self._count_at = (now, self.count())
+        return self._count_at[1]
+
     def query(self, q: StoreQuery) -> list[Hit]:
         self._require()
         flt = build_filter(q.filters)
-        params = qm.SearchParams(exact=use_exact(q, self.count()))
-        dense = [float(x) for x in q.dense] if q.dense is not None else None
+        exact = q.exact if q.exact is not None else use_exact(q, self._size_hint())
+        params = qm.SearchParams(exact=exact)
+        dense = np.asarray(q.dense, dtype=np.float32).tolist() if q.dense is not None else None
         sparse = None
         if q.sparse is not None and q.sparse[0]:
             sparse = qm.SparseVector(indices=list(q.sparse[0]), values=list(q.sparse[1]))
@@ -203,14 +218,16 @@ class ClientStore:
         if not (use_dense or use_sparse):
             return []
         single_query: Any = dense if use_dense else sparse
+        fused = bool(requests)
+        # Beside a fused request the single leg only supplies dense scores: no payloads.
         requests.append(
             qm.QueryRequest(
                 query=single_query,
                 using=DENSE if use_dense else SPARSE,
                 filter=flt,
                 params=params,
-                limit=q.prefetch if len(requests) else q.limit,
-                with_payload=True,
+                limit=q.prefetch if fused else q.limit,
+                with_payload=not fused,
             )
         )
         results = self.client.query_batch_points(self.collection, requests=requests)
@@ -236,3 +253,4 @@ class ClientStore:
         if self.client.collection_exists(self.collection):
             self.client.delete_collection(self.collection)
         self.manifest = None
+        self._count_at = None

@@ -222,10 +222,12 @@ def ui(
 
 
 def _register_commands() -> None:
-    from ui import cli_corpus
+    from ui import cli_admin, cli_corpus, cli_eval
     from ui.cli_users import app as user_app
 
     cli_corpus.register(app)
+    cli_admin.register(app)
+    cli_eval.register(app)
     app.add_typer(user_app, name="user")
 
 

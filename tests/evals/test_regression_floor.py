@@ -1,0 +1,42 @@
+"""Regression floor: the default pipeline's Recall@10 on the gold set, on the real e5 index.
+
+evals/floor.json holds the default configuration's numbers from the last full evaluation
+(`python -m evals`). The test fails when Recall@10 drops more than 0.03 below the floor, or
+when the default settings no longer match the configuration the floor was measured for.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from evals.configs import default_config
+from evals.judgements import load_questions
+from evals.runner import QUESTIONS, evaluate_index
+from rag.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+FLOOR = Path(__file__).resolve().parents[2] / "evals" / "floor.json"
+TOLERANCE = 0.03
+
+
+def test_recall_at_10_stays_above_the_floor(e5_index: Settings) -> None:
+    floor = json.loads(FLOOR.read_text(encoding="utf-8"))
+    assert floor["hash"] == default_config().hash, (
+        f"the default settings changed since the floor was measured ({floor['config']}); "
+        "run `python -m evals` and update evals/floor.json"
+    )
+    questions = load_questions(QUESTIONS)
+    assert len(questions) == floor["questions"]
+    result = evaluate_index(e5_index, questions)
+    overall = result["overall"]
+    missed = [r["id"] for r in result["questions"] if None in r["entry_ranks"]]
+    assert overall["recall@10"] >= floor["recall@10"] - TOLERANCE, (
+        f"Recall@10 {overall['recall@10']:.3f} < floor {floor['recall@10']:.3f} - {TOLERANCE}; "
+        f"questions with a missed entry: {missed}"
+    )
+    # nDCG is reported, not enforced: it moves more with harmless ties
+    print(f"Recall@10 {overall['recall@10']:.3f}, nDCG@10 {overall['ndcg@10']:.3f}")

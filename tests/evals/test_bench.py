@@ -133,7 +133,7 @@ def test_bench_e2e_shape_with_the_hashing_embedder(tmp_path: Path) -> None:
     r = bench_e2e(make_settings(tmp_path / "unused"), recall=False, questions_path=questions)
     assert r.keys() >= CONTRACT_E2E
     json.dumps(r)
-    assert r["queries"] == 4 and r["ingest_passages"] > 600
+    assert r["queries"] == 4 and r["ingest_passages"] > 300  # whole corpus (361 at 2000 chars)
     assert 0 < r["search_p50_ms"] <= r["search_p95_ms"]
     assert 0 < r["ask_p50_ms"] <= r["ask_p95_ms"]
     assert r["ingest_ratio"] > 0 and r["answerer"] == "ExtractiveAnswerer"
@@ -157,7 +157,7 @@ def test_ingest_fills_embedding_batches_across_documents(hashing_settings: Setti
     emb = _CountingEmbedder()
     summary = ingest(hashing_settings, indexer=Indexer(hashing_settings, embedder=emb))
     size = hashing_settings.embed.batch_size
-    assert not summary.failed and summary.embedded == sum(emb.batches) > 600
+    assert not summary.failed and summary.embedded == sum(emb.batches) > 300
     assert all(n == size for n in emb.batches[:-1]) and 0 < emb.batches[-1] <= size
     indexer = Indexer(hashing_settings, embedder=emb)
     try:  # every document recorded complete, with all its chunks in the index

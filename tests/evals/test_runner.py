@@ -288,7 +288,7 @@ def _result(name: str, ndcg: float, recall: float, hash_: str) -> dict:
             "diversity": 0.0,
         },
         "hash": hash_,
-        "index": {"chunks": 10},
+        "index": {"chunks": 10, "slug": "s", "embedded": 3},
         "latency": {"p50_ms": 20.0, "p95_ms": 40.0},
         "questions": rows,
         **aggregate(rows),
@@ -309,6 +309,7 @@ def test_report_tables_targets_misses_and_notes(tmp_path: Path) -> None:
     assert "„Frage 0?“" in text and "`d2` is in the top 10" not in text
     assert "`d2` is not in the top 10 (first relevant passage at rank 17)" in text
     assert f"{NOTES_START}\nHand-written analysis.\n{NOTES_END}" in text
+    assert "3 passages were embedded" in text
 
     path = write_report(results, tmp_path, "best")
     path.write_text(path.read_text().replace("_No analysis written yet._", "Keep me."))

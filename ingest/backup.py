@@ -42,6 +42,7 @@ from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
 from rag.errors import KompassError
+from rag.fileio import fsync_dir
 from rag.settings import Settings
 from rag.store_edge import EdgeStore
 
@@ -89,15 +90,6 @@ def data_files(data_dir: Path) -> list[str]:
             if not name.startswith(".") and rel != MANIFEST and not path.is_symlink():
                 out.append(rel)
     return sorted(out)
-
-
-def _fsync_dir(directory: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 class _HashingReader:
@@ -160,7 +152,7 @@ def create_backup(settings: Settings, archive: Path, force: bool = False) -> Bac
             if isinstance(exc, OSError):
                 raise BackupError(f"Sicherung nach {archive} fehlgeschlagen: {exc}") from exc
             raise
-    _fsync_dir(archive.parent)
+    fsync_dir(archive.parent)
     total = sum(e["size"] for e in entries.values())
     return BackupInfo(
         str(archive), str(data_dir), len(entries), total, index.get("points"), _since(t0)
@@ -370,7 +362,7 @@ def _swap_in(target: Path, staged: Path) -> None:
         os.rename(entry, old / entry.name)
     for entry in staged.iterdir():
         os.rename(entry, target / entry.name)
-    _fsync_dir(target)
+    fsync_dir(target)
     shutil.rmtree(old, ignore_errors=True)
 
 

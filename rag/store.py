@@ -66,6 +66,32 @@ class IndexStore(Store, Protocol):
     def reset(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """SearchFilters as backend-neutral conditions: keyword fields matching any of values,
+    and integer fields within inclusive bounds."""
+
+    any_of: tuple[tuple[str, tuple[str, ...]], ...]
+    ranges: tuple[tuple[str, int | None, int | None], ...]
+
+
+def filter_conditions(f: SearchFilters | None) -> Conditions | None:
+    """None when nothing filters; each backend maps the rest onto its own filter types."""
+    if f is None or f.empty:
+        return None
+    keyword = (
+        ("state", f.states),
+        ("kind", f.kinds),
+        ("municipality", f.municipalities),
+        ("doc_id", f.doc_ids),
+    )
+    numeric = (("year", f.year_min, f.year_max), ("population", f.population_min, f.population_max))
+    return Conditions(
+        any_of=tuple((k, tuple(v)) for k, v in keyword if v),
+        ranges=tuple((k, lo, hi) for k, lo, hi in numeric if lo is not None or hi is not None),
+    )
+
+
 def use_exact(q: StoreQuery, n_points: int) -> bool:
     return q.exact if q.exact is not None else n_points < EXACT_BELOW
 

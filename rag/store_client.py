@@ -27,7 +27,7 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, use_exact
+from rag.store import StoredPoint, StoreQuery, filter_conditions, use_exact
 
 _PAGE = 1000
 COUNT_TTL_S = 30.0
@@ -35,23 +35,13 @@ COUNT_TTL_S = 30.0
 
 def build_filter(f: SearchFilters | None) -> qm.Filter | None:
     """SearchFilters -> qdrant_client Filter (None when nothing filters)."""
-    if f is None or f.empty:
+    cond = filter_conditions(f)
+    if cond is None:
         return None
-    must: list[Any] = []
-    for key, values in (
-        ("state", f.states),
-        ("kind", f.kinds),
-        ("municipality", f.municipalities),
-        ("doc_id", f.doc_ids),
-    ):
-        if values:
-            must.append(qm.FieldCondition(key=key, match=qm.MatchAny(any=list(values))))
-    for key, lo, hi in (
-        ("year", f.year_min, f.year_max),
-        ("population", f.population_min, f.population_max),
-    ):
-        if lo is not None or hi is not None:
-            must.append(qm.FieldCondition(key=key, range=qm.Range(gte=lo, lte=hi)))
+    must: list[Any] = [
+        qm.FieldCondition(key=k, match=qm.MatchAny(any=list(v))) for k, v in cond.any_of
+    ]
+    must += [qm.FieldCondition(key=k, range=qm.Range(gte=lo, lte=hi)) for k, lo, hi in cond.ranges]
     return qm.Filter(must=must)
 
 

@@ -7,9 +7,7 @@ exclusive lock: one process at a time (the app, or a CLI command).
 
 from __future__ import annotations
 
-import os
 import shutil
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -18,6 +16,7 @@ import numpy as np
 import qdrant_edge as qe
 
 from rag.errors import IndexMissingError, KompassError
+from rag.fileio import atomic_write_text
 from rag.records import Hit, SearchFilters
 from rag.schema import (
     DENSE,
@@ -29,48 +28,23 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, use_exact
+from rag.store import StoredPoint, StoreQuery, filter_conditions, use_exact
 
 _PAGE = 1000
 
 
 def build_filter(f: SearchFilters | None) -> qe.Filter | None:
     """SearchFilters -> qdrant_edge.Filter (None when nothing filters)."""
-    if f is None or f.empty:
+    cond = filter_conditions(f)
+    if cond is None:
         return None
-    must: list[Any] = []
-    for key, values in (
-        ("state", f.states),
-        ("kind", f.kinds),
-        ("municipality", f.municipalities),
-        ("doc_id", f.doc_ids),
-    ):
-        if values:
-            must.append(qe.FieldCondition(key, match=qe.MatchAny(list(values))))
-    for key, lo, hi in (
-        ("year", f.year_min, f.year_max),
-        ("population", f.population_min, f.population_max),
-    ):
-        if lo is not None or hi is not None:
-            rng = qe.RangeFloat(
-                gte=None if lo is None else float(lo), lte=None if hi is None else float(hi)
-            )
-            must.append(qe.FieldCondition(key, range=rng))
+    must: list[Any] = [qe.FieldCondition(k, match=qe.MatchAny(list(v))) for k, v in cond.any_of]
+    for key, lo, hi in cond.ranges:
+        rng = qe.RangeFloat(
+            gte=None if lo is None else float(lo), lte=None if hi is None else float(hi)
+        )
+        must.append(qe.FieldCondition(key, range=rng))
     return qe.Filter(must=must)
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 class EdgeStore:

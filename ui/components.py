@@ -21,27 +21,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ingest.registry import KINDS
+from ingest.registry import KINDS, STATES
 from rag.records import Hit, Passage, SearchFilters
 
-BUNDESLAENDER = (
-    "Baden-Württemberg",
-    "Bayern",
-    "Berlin",
-    "Brandenburg",
-    "Bremen",
-    "Hamburg",
-    "Hessen",
-    "Mecklenburg-Vorpommern",
-    "Niedersachsen",
-    "Nordrhein-Westfalen",
-    "Rheinland-Pfalz",
-    "Saarland",
-    "Sachsen",
-    "Sachsen-Anhalt",
-    "Schleswig-Holstein",
-    "Thüringen",
-)
+BUNDESLAENDER = STATES
 KOMMUNENTYPEN = KINDS  # the registry's types; ingest refuses others
 ALL_SIZES = "Alle Größen"
 # Label -> (population_min, population_max), both inclusive.

@@ -66,6 +66,7 @@ class EvalConfig:
     rrf_k: int = 60
     prefetch: int = 50
     diversity: float = 0.0
+    facets: bool = False
 
     def spec(self) -> dict[str, Any]:
         """The behaviour-defining fields (what the hash covers)."""
@@ -107,7 +108,9 @@ class EvalConfig:
         )
 
     def retrieval_settings(self) -> RetrievalSettings:
-        return RetrievalSettings(mode=self.mode, rrf_k=self.rrf_k, prefetch=self.prefetch)
+        return RetrievalSettings(
+            mode=self.mode, rrf_k=self.rrf_k, prefetch=self.prefetch, facets=self.facets
+        )
 
 
 def _chunk_variants(base: EvalConfig, sizes: tuple[int, ...]) -> list[EvalConfig]:
@@ -172,6 +175,16 @@ LLAMAINDEX_NAIVE = EvalConfig(
 
 _CHUNKED = _chunk_variants(HYBRID_HEADER, (600, 1200, 1600, 2000))
 _C1600, _C2000 = _CHUNKED[2], _CHUNKED[3]
+_FACETS = [
+    replace(
+        c,
+        name=f"{c.name}-rrf5-facets",
+        description=f"{c.name}, RRF k=5 + facet boosts (Bundesland, Art, Größe, Jahr, Namen)",
+        rrf_k=5,
+        facets=True,
+    )
+    for c in (_C1600, _C2000)
+]
 
 CONFIGS: tuple[EvalConfig, ...] = (
     BM25,
@@ -184,6 +197,7 @@ CONFIGS: tuple[EvalConfig, ...] = (
     *_CHUNKED,
     *_query_variants(_C1600),
     *_query_variants(_C2000),
+    *_FACETS,
     *(
         replace(
             c,

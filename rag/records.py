@@ -101,6 +101,30 @@ class SearchFilters:
     def empty(self) -> bool:
         return self == SearchFilters()
 
+    def narrowed(self, other: SearchFilters) -> SearchFilters:
+        """Both filters at once: a facet set here wins over `other`'s, ranges intersect.
+
+        >>> SearchFilters(states=("Sachsen",)).narrowed(SearchFilters(kinds=("Amt",))).kinds
+        ('Amt',)
+        """
+
+        def lo(a: int | None, b: int | None) -> int | None:
+            return b if a is None else a if b is None else max(a, b)
+
+        def hi(a: int | None, b: int | None) -> int | None:
+            return b if a is None else a if b is None else min(a, b)
+
+        return SearchFilters(
+            states=self.states or other.states,
+            kinds=self.kinds or other.kinds,
+            municipalities=self.municipalities or other.municipalities,
+            year_min=lo(self.year_min, other.year_min),
+            year_max=hi(self.year_max, other.year_max),
+            population_min=lo(self.population_min, other.population_min),
+            population_max=hi(self.population_max, other.population_max),
+            doc_ids=self.doc_ids or other.doc_ids,
+        )
+
 
 @dataclass(frozen=True)
 class Citation:

@@ -18,6 +18,7 @@ import numpy as np
 
 from rag.embedding import Embedder
 from rag.errors import IndexMismatchError, IndexMissingError
+from rag.facets import MunicipalityNames, detect
 from rag.records import Hit, SearchFilters
 from rag.schema import Manifest
 from rag.settings import RetrievalSettings
@@ -31,6 +32,7 @@ class SearchResult:
     hits: list[Hit]
     took_ms: float
     filters: SearchFilters = field(default_factory=SearchFilters)
+    boosts: tuple[SearchFilters, ...] = ()  # what the question named (rag.facets)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -94,6 +96,8 @@ class Retriever:
         self.settings = settings
         self.keywords = keywords or KeywordEncoder()
         self._cache = _LRU(512)
+        self._names: tuple[int, MunicipalityNames] | None = None
+        self._names_lock = Lock()
 
     def query_vector(self, query: str) -> np.ndarray:
         key = " ".join(query.split())
@@ -109,6 +113,7 @@ class Retriever:
         mode = self.settings.mode
         dense = self.query_vector(query) if mode in ("hybrid", "dense") else None
         sparse = self.keywords.query(query) if mode in ("hybrid", "sparse") else None
+        boosts = self.boosts(query)
         hits = self.store.query(
             StoreQuery(
                 dense=dense,
@@ -119,6 +124,23 @@ class Retriever:
                 rrf_k=self.settings.rrf_k,
                 prefetch=max(self.settings.prefetch, k),
                 exact=self.settings.exact,
+                boosts=boosts,
             )
         )
-        return SearchResult(query, stable_order(hits), (time.perf_counter() - t0) * 1000, filters)
+        took = (time.perf_counter() - t0) * 1000
+        return SearchResult(query, stable_order(hits), took, filters, boosts)
+
+    def boosts(self, query: str) -> tuple[SearchFilters, ...]:
+        """Filtered legs for what the question names (off with `settings.facets`)."""
+        if not self.settings.facets:
+            return ()
+        return detect(query, self.municipality_names()).boosts(self.settings.max_boosts)
+
+    def municipality_names(self) -> MunicipalityNames:
+        """Municipalities in the index (from the payload index), re-read when it changes."""
+        with self._names_lock:
+            count = self.store.count()
+            if self._names is None or self._names[0] != count:
+                names = MunicipalityNames(self.store.facet_values("municipality"))
+                self._names = (count, names)
+            return self._names[1]

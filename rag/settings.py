@@ -66,6 +66,12 @@ class RetrievalSettings(BaseSettings):
     min_dense_score: float = Field(
         0.80, description="Below this cosine (e5) and without keyword overlap: no answer."
     )
+    facets: bool = Field(
+        True,
+        description="Boost what a question names (Bundesland, Landkreis/Stadt/..., size, "
+        "year, municipality) with extra filtered legs in the fusion.",
+    )
+    max_boosts: int = Field(4, ge=0, le=8, description="Most filtered legs per question.")
 
 
 class CrawlSettings(BaseSettings):

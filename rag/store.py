@@ -32,6 +32,27 @@ class StoreQuery:
     rrf_k: int = 60
     prefetch: int = 50
     exact: bool | None = None
+    # Extra filtered legs fused with the unfiltered ones (rag.facets): each narrows
+    # `filters` further and ranks within that subset, so what the question names comes up.
+    boosts: tuple[SearchFilters, ...] = ()
+
+    def leg_filters(self) -> list[SearchFilters]:
+        """The filter of every retrieval leg: the request's own, then one per boost."""
+        return [self.filters] + [self.filters.narrowed(b) for b in self.boosts]
+
+
+def cosine(query: np.ndarray, vectors: Sequence[Any]) -> list[float | None]:
+    """Cosine of `query` with each stored vector (None where a vector is missing)."""
+    q = np.asarray(query, dtype=np.float32)
+    q = q / (float(np.linalg.norm(q)) or 1.0)
+    out: list[float | None] = []
+    for v in vectors:
+        if v is None or len(v) == 0:
+            out.append(None)
+            continue
+        a = np.asarray(v, dtype=np.float32)
+        out.append(float(a @ q / (float(np.linalg.norm(a)) or 1.0)))
+    return out
 
 
 @dataclass(frozen=True)
@@ -44,9 +65,11 @@ class StoredPoint:
 
 
 class Store(Protocol):
-    """Read side: the one method retrieval needs."""
+    """Read side: what retrieval needs."""
 
     def query(self, q: StoreQuery) -> list[Hit]: ...
+    def count(self) -> int: ...
+    def facet_values(self, key: str, limit: int = 100_000) -> list[str]: ...
 
 
 class IndexStore(Store, Protocol):
@@ -60,7 +83,6 @@ class IndexStore(Store, Protocol):
     def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]: ...
     def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]: ...
     def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]: ...
-    def count(self) -> int: ...
     def flush(self) -> None: ...
     def close(self) -> None: ...
     def reset(self) -> None: ...

@@ -27,7 +27,7 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, filter_conditions, use_exact
+from rag.store import StoredPoint, StoreQuery, cosine, filter_conditions, use_exact
 
 _PAGE = 1000
 COUNT_TTL_S = 30.0
@@ -178,59 +178,74 @@ class ClientStore:
             self._count_at = (now, self.count())
         return self._count_at[1]
 
-    def query(self, q: StoreQuery) -> list[Hit]:
+    def facet_values(self, key: str, limit: int = 100_000) -> list[str]:
+        """Distinct values of an indexed keyword field."""
         self._require()
-        flt = build_filter(q.filters)
+        response = self.client.facet(self.collection, key=key, limit=limit, exact=True)
+        return [str(h.value) for h in response.hits]
+
+    def query(self, q: StoreQuery) -> list[Hit]:
+        """Same request shape as `EdgeStore.query`: all legs fused by RRF in one call."""
+        self._require()
         exact = q.exact if q.exact is not None else use_exact(q, self._size_hint())
         params = qm.SearchParams(exact=exact)
-        dense = np.asarray(q.dense, dtype=np.float32).tolist() if q.dense is not None else None
-        sparse = None
-        if q.sparse is not None and q.sparse[0]:
-            sparse = qm.SparseVector(indices=list(q.sparse[0]), values=list(q.sparse[1]))
-        use_dense = dense is not None and q.mode in ("hybrid", "dense")
-        use_sparse = sparse is not None and q.mode in ("hybrid", "sparse")
-        requests: list[qm.QueryRequest] = []
-        if use_dense and use_sparse:
-            requests.append(
-                qm.QueryRequest(
-                    prefetch=[
-                        qm.Prefetch(
-                            query=dense, using=DENSE, limit=q.prefetch, filter=flt, params=params
-                        ),
-                        qm.Prefetch(query=sparse, using=SPARSE, limit=q.prefetch, filter=flt),
-                    ],
-                    query=qm.RrfQuery(rrf=qm.Rrf(k=q.rrf_k)),
-                    filter=flt,
-                    limit=q.limit,
-                    with_payload=True,
-                )
-            )
+        use_dense = q.dense is not None and q.mode in ("hybrid", "dense")
+        use_sparse = q.sparse is not None and bool(q.sparse[0]) and q.mode in ("hybrid", "sparse")
         if not (use_dense or use_sparse):
             return []
-        single_query: Any = dense if use_dense else sparse
-        fused = bool(requests)
-        # Beside a fused request the single leg only supplies dense scores: no payloads.
-        requests.append(
-            qm.QueryRequest(
-                query=single_query,
-                using=DENSE if use_dense else SPARSE,
-                filter=flt,
-                params=params,
-                limit=q.prefetch if fused else q.limit,
-                with_payload=not fused,
+        prefetches: list[qm.Prefetch] = []
+        for f in q.leg_filters():
+            flt = build_filter(f)
+            if use_dense:
+                dense = np.asarray(q.dense, dtype=np.float32).tolist()
+                prefetches.append(
+                    qm.Prefetch(
+                        query=dense, using=DENSE, limit=q.prefetch, filter=flt, params=params
+                    )
+                )
+            if use_sparse:
+                assert q.sparse is not None
+                sparse = qm.SparseVector(indices=list(q.sparse[0]), values=list(q.sparse[1]))
+                prefetches.append(
+                    qm.Prefetch(query=sparse, using=SPARSE, limit=q.prefetch, filter=flt)
+                )
+        with_vector: Any = [DENSE] if use_dense else False
+        if len(prefetches) == 1:
+            only = prefetches[0]
+            response = self.client.query_points(
+                self.collection,
+                query=only.query,
+                using=only.using,
+                query_filter=only.filter,
+                search_params=only.params,
+                limit=q.limit,
+                with_payload=True,
+                with_vectors=with_vector,
             )
-        )
-        results = self.client.query_batch_points(self.collection, requests=requests)
-        main, single = results[0].points, results[-1].points
-        dense_scores = {p.id: p.score for p in single} if use_dense else {}
+        else:
+            response = self.client.query_points(
+                self.collection,
+                prefetch=prefetches,
+                query=qm.RrfQuery(rrf=qm.Rrf(k=q.rrf_k)),
+                query_filter=build_filter(q.filters),
+                limit=q.limit,
+                with_payload=True,
+                with_vectors=with_vector,
+            )
+        points = response.points[: q.limit]
+        scores: list[float | None] = [None] * len(points)
+        if use_dense:
+            assert q.dense is not None
+            vectors = [p.vector.get(DENSE) if isinstance(p.vector, dict) else None for p in points]
+            scores = cosine(q.dense, vectors)
         return [
             Hit(
                 rank=i + 1,
                 score=float(p.score),
                 passage=passage_from_payload(p.payload or {}),
-                dense_score=dense_scores.get(p.id),
+                dense_score=scores[i],
             )
-            for i, p in enumerate(main[: q.limit])
+            for i, p in enumerate(points)
         ]
 
     def flush(self) -> None:

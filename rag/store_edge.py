@@ -28,7 +28,7 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, filter_conditions, use_exact
+from rag.store import StoredPoint, StoreQuery, cosine, filter_conditions, use_exact
 
 _PAGE = 1000
 
@@ -181,56 +181,80 @@ class EdgeStore:
     def count(self) -> int:
         return 0 if self._shard is None else int(self.shard.info().points_count)
 
-    def query(self, q: StoreQuery) -> list[Hit]:
-        flt = build_filter(q.filters)
-        params = qe.SearchParams(exact=use_exact(q, self.count()))
-        dense_leg = None
-        if q.dense is not None and q.mode in ("hybrid", "dense"):
-            dense = np.asarray(q.dense, dtype=np.float32).tolist()
-            dense_leg = qe.Query.Nearest(dense, using=DENSE)
-        sparse_leg = None
-        if q.sparse is not None and q.sparse[0] and q.mode in ("hybrid", "sparse"):
-            sparse_leg = qe.Query.Nearest(qe.SparseVector(*q.sparse), using=SPARSE)
-        requests: list[qe.QueryRequest] = []
-        if dense_leg is not None and sparse_leg is not None:
-            prefetches = [
-                qe.Prefetch(limit=q.prefetch, query=dense_leg, filter=flt, params=params),
-                qe.Prefetch(limit=q.prefetch, query=sparse_leg, filter=flt),
-            ]
-            requests.append(
-                qe.QueryRequest(
-                    limit=q.limit,
-                    prefetches=prefetches,
-                    query=qe.Fusion.Rrf(k=q.rrf_k),  # type: ignore[arg-type]
-                    filter=flt,
-                    with_payload=True,
-                )
-            )
-        leg = dense_leg if dense_leg is not None else sparse_leg
-        if leg is None:
+    def facet_values(self, key: str, limit: int = 100_000) -> list[str]:
+        """Distinct values of an indexed keyword field (from the payload index, not a scan)."""
+        if self._shard is None:
             return []
-        fused = bool(requests)
-        # Beside a fused request the single leg only supplies dense scores: no payloads.
-        requests.append(
-            qe.QueryRequest(
-                limit=q.prefetch if fused else q.limit,
-                query=leg,
-                filter=flt,
-                params=params,
-                with_payload=not fused,
+        response = self.shard.facet(qe.FacetRequest(key=key, limit=limit, exact=True))
+        return [str(h.value) for h in response.hits]
+
+    def query(self, q: StoreQuery) -> list[Hit]:
+        """One request: the legs (dense and/or BM25, unfiltered and per boost) fused by RRF.
+
+        The dense score of each hit is the cosine with its stored vector (fetched with the
+        hit), so no second dense search is needed for it.
+        """
+        params = qe.SearchParams(exact=use_exact(q, self.count()))
+        use_dense = q.dense is not None and q.mode in ("hybrid", "dense")
+        use_sparse = q.sparse is not None and bool(q.sparse[0]) and q.mode in ("hybrid", "sparse")
+        if not (use_dense or use_sparse):
+            return []
+        prefetches: list[qe.Prefetch] = []
+        for f in q.leg_filters():
+            flt = build_filter(f)
+            if use_dense:
+                dense = np.asarray(q.dense, dtype=np.float32).tolist()
+                prefetches.append(
+                    qe.Prefetch(
+                        limit=q.prefetch,
+                        query=qe.Query.Nearest(dense, using=DENSE),
+                        filter=flt,
+                        params=params,
+                    )
+                )
+            if use_sparse:
+                assert q.sparse is not None
+                prefetches.append(
+                    qe.Prefetch(
+                        limit=q.prefetch,
+                        query=qe.Query.Nearest(qe.SparseVector(*q.sparse), using=SPARSE),
+                        filter=flt,
+                    )
+                )
+        with_vector: Any = [DENSE] if use_dense else False
+        if len(prefetches) == 1:
+            only = prefetches[0]
+            request = qe.QueryRequest(
+                limit=q.limit,
+                query=only.query,
+                filter=only.filter,
+                params=only.params,
+                with_payload=True,
+                with_vector=with_vector,
             )
-        )
-        results = self.shard.query_batch(qe.QueryBatchRequest(requests))
-        main, single = results[0], results[-1]
-        dense_scores = {p.id: p.score for p in single} if dense_leg is not None else {}
+        else:
+            request = qe.QueryRequest(
+                limit=q.limit,
+                prefetches=prefetches,
+                query=qe.Fusion.Rrf(k=q.rrf_k),  # type: ignore[arg-type]
+                filter=build_filter(q.filters),
+                with_payload=True,
+                with_vector=with_vector,
+            )
+        points = self.shard.query(request)[: q.limit]
+        scores: list[float | None] = [None] * len(points)
+        if use_dense:
+            assert q.dense is not None
+            vectors = [p.vector.get(DENSE) if isinstance(p.vector, dict) else None for p in points]
+            scores = cosine(q.dense, vectors)
         return [
             Hit(
                 rank=i + 1,
                 score=float(p.score),
                 passage=passage_from_payload(p.payload or {}),
-                dense_score=dense_scores.get(p.id),
+                dense_score=scores[i],
             )
-            for i, p in enumerate(main[: q.limit])
+            for i, p in enumerate(points)
         ]
 
     def flush(self) -> None:

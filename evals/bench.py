@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -30,26 +31,66 @@ RESULTS = HERE / "bench-results"
 SIZES = (10_000, 100_000, 1_000_000)
 
 
-def _run_json(args: list[str], log: Path) -> dict[str, Any]:
-    """Run `python -m evals.bench ARGS --json` in a fresh process; its last line is the JSON."""
+def memory_cgroup(limit_mb: int) -> Path:
+    """A fresh memory cgroup capped at `limit_mb` (v2 if it has the memory controller, else
+    v1). Needs root; the error says so."""
+    name = f"kompass-bench-{os.getpid()}"
+    v2 = Path("/sys/fs/cgroup")
+    try:
+        if "memory" in (v2 / "cgroup.controllers").read_text().split():
+            group = v2 / name
+            group.mkdir(exist_ok=True)
+            (group / "memory.max").write_text(str(limit_mb * 2**20))
+            (group / "memory.swap.max").write_text("0")
+            return group
+    except OSError:
+        pass
+    try:
+        group = Path("/sys/fs/cgroup/memory") / name
+        group.mkdir(exist_ok=True)
+        (group / "memory.limit_in_bytes").write_text(str(limit_mb * 2**20))
+        return group
+    except OSError as exc:
+        raise SystemExit(
+            f"--memory-limit-mb needs a writable memory cgroup (root, cgroup v1 or v2): {exc}"
+        ) from exc
+
+
+def _run_json(args: list[str], log: Path, cgroup: Path | None = None) -> dict[str, Any]:
+    """Run `python -m evals.bench ARGS --json` in a fresh process; its last line is the JSON.
+    With `cgroup`, the process runs inside it (its memory limit applies)."""
     cmd = [sys.executable, "-m", "evals.bench", *args, "--json"]
+
+    def enter() -> None:
+        if cgroup is not None:
+            (cgroup / "cgroup.procs").write_text(str(os.getpid()))
+
     with log.open("a", encoding="utf-8") as err:
-        out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=err, text=True, check=True)
+        out = subprocess.run(
+            cmd, stdout=subprocess.PIPE, stderr=err, text=True, check=True, preexec_fn=enter
+        )
     return dict(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def run_suite(
-    sizes: Sequence[int] = SIZES, out_dir: Path = RESULTS, queries: int = 200, e2e: bool = True
+    sizes: Sequence[int] = SIZES,
+    out_dir: Path = RESULTS,
+    queries: int = 200,
+    e2e: bool = True,
+    memory_limit_mb: int | None = None,
 ) -> list[dict[str, Any]]:
-    """e2e, then `bench store` per size (search=auto, both modes compared); JSON per run."""
+    """e2e, then `bench store` per size (search=auto, both modes compared); JSON per run.
+    With `memory_limit_mb`, each store run is confined to a memory cgroup of that size."""
     out_dir.mkdir(parents=True, exist_ok=True)
     log = out_dir / "suite.log"
     results = []
     if e2e:
         r = _run_json(["e2e"], log)
         (out_dir / "e2e.json").write_text(json.dumps(r, indent=1, ensure_ascii=False) + "\n")
+    cgroup = memory_cgroup(memory_limit_mb) if memory_limit_mb else None
     for n in sorted(sizes):
-        r = _run_json(["store", "--points", str(n), "--queries", str(queries), "--progress"], log)
+        args = ["store", "--points", str(n), "--queries", str(queries), "--progress"]
+        r = _run_json(args, log, cgroup)
         (out_dir / f"store-{n}.json").write_text(json.dumps(r, indent=1) + "\n")
         results.append(r)
     plot(results, HERE)
@@ -97,6 +138,15 @@ def plot(results: Sequence[dict[str, Any]], out_dir: Path = HERE) -> list[Path]:
                 marker="s",
                 label=f"filtered p95 ({mode})",
             )
+    if all("legs" in r for r in rs):
+        for leg, marker in (("dense", "x"), ("sparse", "+")):
+            ax.plot(
+                n,
+                [r["legs"][f"{leg}_p95_ms"] for r in rs],
+                ":",
+                marker=marker,
+                label=f"{'BM25' if leg == 'sparse' else 'dense'} leg alone p95 (auto)",
+            )
     ax.axhline(20, color="grey", lw=0.8, ls=":", label="target p95 20 ms")
     ax.set(
         xscale="log",
@@ -112,6 +162,13 @@ def plot(results: Sequence[dict[str, Any]], out_dir: Path = HERE) -> list[Path]:
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 4.2))
     ax.plot(n, [r["build_rss_mb"] for r in rs], marker="o", label="peak RSS, load + build (MB)")
+    if all("build_rss_anon_mb" in r for r in rs):
+        ax.plot(
+            n,
+            [r["build_rss_anon_mb"] for r in rs],
+            marker="v",
+            label="peak anonymous RSS, load + build (MB)",
+        )
     ax.plot(n, [r["serve_rss_mb"] for r in rs], marker="^", label="peak RSS, reopen + queries (MB)")
     ax.plot(n, [r["disk_mb"] for r in rs], marker="s", label="disk (MB)")
     ax.axhline(8192, color="grey", lw=0.8, ls=":", label="target RSS 8 GB")
@@ -136,6 +193,18 @@ def _fmt(x: Any) -> str:
     return f"{x:,}" if isinstance(x, int) else str(x)
 
 
+def _pair(legs: dict[str, Any] | None, leg: str) -> str:
+    if not legs:
+        return "–"
+    return f"{_fmt(legs[f'{leg}_p50_ms'])} / {_fmt(legs[f'{leg}_p95_ms'])}"
+
+
+def _cgroup(cg: dict[str, Any] | None) -> str:
+    if not cg or cg.get("limit_mb") is None:
+        return "none"
+    return f"{_fmt(cg['limit_mb'])} / {_fmt(cg['peak_mb'])}"
+
+
 def markdown_tables(stores: Sequence[dict[str, Any]], e2e: dict[str, Any] | None) -> str:
     """The tables of evals/BENCH.md, from result dicts."""
     rows = [
@@ -149,9 +218,13 @@ def markdown_tables(stores: Sequence[dict[str, Any]], e2e: dict[str, Any] | None
         ("hybrid p50 ms, HNSW", lambda r: r["hnsw"]["hybrid_p50_ms"]),
         ("hybrid p95 ms, HNSW", lambda r: r["hnsw"]["hybrid_p95_ms"]),
         ("filtered p95 ms, HNSW", lambda r: r["hnsw"]["filtered_p95_ms"]),
+        ("dense leg alone p50 / p95 ms", lambda r: _pair(r.get("legs"), "dense")),
+        ("BM25 leg alone p50 / p95 ms", lambda r: _pair(r.get("legs"), "sparse")),
         ("HNSW recall@10 (dense, synthetic)", lambda r: r["hnsw_recall_at_10"]),
         ("HNSW/exact hybrid top-10 overlap", lambda r: r["hnsw_hybrid_overlap_at_10"]),
         ("peak RSS MB, load + build", lambda r: r["build_rss_mb"]),
+        ("peak anonymous RSS MB, load + build", lambda r: r.get("build_rss_anon_mb", "–")),
+        ("cgroup memory limit / peak MB", lambda r: _cgroup(r.get("cgroup"))),
         ("peak RSS MB, reopen + queries", lambda r: r["serve_rss_mb"]),
         ("disk MB", lambda r: r["disk_mb"]),
         ("reopen s (open + first query)", lambda r: r["reopen_s"]),
@@ -191,6 +264,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     su.add_argument("--queries", type=int, default=200)
     su.add_argument("--out", type=Path, default=RESULTS)
     su.add_argument("--no-e2e", action="store_true")
+    su.add_argument(
+        "--memory-limit-mb", type=int, default=None, help="run each size in a memory cgroup"
+    )
     sub.add_parser("report", help="markdown tables from evals/bench-results")
     a = p.parse_args(argv)
     if a.cmd == "store":
@@ -210,7 +286,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(r, indent=None if a.json else 1, ensure_ascii=False))
     elif a.cmd == "suite":
         sizes = [int(x) for x in a.sizes.split(",") if x]
-        run_suite(sizes, a.out, a.queries, e2e=not a.no_e2e)
+        run_suite(sizes, a.out, a.queries, e2e=not a.no_e2e, memory_limit_mb=a.memory_limit_mb)
         print(markdown_tables(*load_results(a.out)))
     else:
         print(markdown_tables(*load_results()))

@@ -389,6 +389,53 @@ def latency(store: EdgeStore, specs: Sequence[QuerySpec], exact: bool | None) ->
     }
 
 
+def leg_latency(store: EdgeStore, specs: Sequence[QuerySpec], exact: bool | None) -> dict:
+    """p50/p95 (ms) of each leg alone and of the fusion, unfiltered: where hybrid time goes."""
+    out: dict[str, float] = {}
+    for mode in ("dense", "sparse", "hybrid"):
+        times, _ = _timed(store, [_store_query(s, exact, False, mode) for s in specs])
+        out[f"{mode}_p50_ms"] = round(percentile(times, 50), 3)
+        out[f"{mode}_p95_ms"] = round(percentile(times, 95), 3)
+    return out
+
+
+def cgroup_memory() -> dict[str, float | None]:
+    """The memory limit and peak of this process's cgroup (v1 or v2), when there is one.
+
+    A benchmark run under a limit (`suite --memory-limit-mb`) shows the index works within
+    that much RAM: file-backed pages (the mmapped index) are evicted and re-read as needed.
+    """
+    try:
+        lines = Path("/proc/self/cgroup").read_text().splitlines()
+    except OSError:
+        return {"limit_mb": None, "peak_mb": None}
+    for line in lines:
+        _, controllers, path = line.split(":", 2)
+        if controllers == "memory":  # v1
+            base = Path("/sys/fs/cgroup/memory") / path.lstrip("/")
+            names = ("memory.limit_in_bytes", "memory.max_usage_in_bytes")
+            break
+        if controllers == "":  # v2 unified
+            base = Path("/sys/fs/cgroup") / path.lstrip("/")
+            names = ("memory.max", "memory.peak")
+    else:
+        return {"limit_mb": None, "peak_mb": None}
+    values: list[float | None] = []
+    for name in names:
+        try:
+            raw = (base / name).read_text().strip()
+            values.append(None if raw == "max" or int(raw) >= 2**62 else int(raw) / 2**20)
+        except (OSError, ValueError):
+            values.append(None)
+    limit, peak = values
+    if limit is None:  # a shared cgroup without a limit: its peak is not this process's
+        peak = None
+    return {
+        "limit_mb": None if limit is None else round(limit, 1),
+        "peak_mb": None if peak is None else round(peak, 1),
+    }
+
+
 def recall_at_10(store: EdgeStore, specs: Sequence[QuerySpec], mode: str = "dense") -> float:
     """Mean overlap of the HNSW top 10 with the exact top 10 (same queries)."""
     _, approx = _timed(store, [_store_query(s, False, False, mode) for s in specs])
@@ -511,7 +558,7 @@ def bench_store(
         store = EdgeStore(root)
         latency(store, warm, exact)
         main = latency(store, specs, exact)
-        extra: dict[str, Any] = {}
+        extra: dict[str, Any] = {"legs": leg_latency(store, specs, exact)}
         if compare:
             few = specs[: min(queries, 100)]
             other = latency(store, few, not exact)
@@ -544,6 +591,7 @@ def bench_store(
             "segments": stats["segments"],
             "indexed_vectors": stats["indexed_vectors"],
             **extra,
+            "cgroup": cgroup_memory(),
             "machine": {**machine_info(), "loadavg_start": load_start},
         }
         return result

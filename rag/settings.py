@@ -117,6 +117,12 @@ class Settings(BaseSettings):
     qdrant_url: str | None = Field(None, description="Qdrant server/cluster instead of embedded.")
     qdrant_api_key: str | None = Field(None, description="API key for that server.")
     collection: str = Field("strategiekompass", description="Collection name on a server.")
+    qdrant_shards: int = Field(
+        1, ge=1, le=1000, description="Shards of a new server collection (cluster: >= nodes)."
+    )
+    qdrant_replication: int = Field(
+        1, ge=1, le=10, description="Copies of each shard on a cluster (2: survives one node)."
+    )
     embed: EmbeddingSettings = Field(default_factory=lambda: EmbeddingSettings())
     chunk: ChunkSettings = Field(default_factory=lambda: ChunkSettings())
     retrieval: RetrievalSettings = Field(default_factory=lambda: RetrievalSettings())

@@ -124,7 +124,11 @@ def open_store(settings: Any, read_only: bool = False) -> IndexStore:
         from rag.store_client import ClientStore
 
         return ClientStore.connect(
-            url=settings.qdrant_url, api_key=settings.qdrant_api_key, collection=settings.collection
+            url=settings.qdrant_url,
+            api_key=settings.qdrant_api_key,
+            collection=settings.collection,
+            shards=settings.qdrant_shards,
+            replication=settings.qdrant_replication,
         )
     from rag.store_edge import EdgeStore
 

@@ -51,9 +51,12 @@ class ClientStore:
     >>> store = ClientStore.connect("http://qdrant:6333", api_key=None)  # doctest: +SKIP
     """
 
-    def __init__(self, client: QdrantClient, collection: str) -> None:
+    def __init__(
+        self, client: QdrantClient, collection: str, shards: int = 1, replication: int = 1
+    ) -> None:
         self.client = client
         self.collection = collection
+        self.shards, self.replication = shards, replication
         self.manifest: Manifest | None = None
         self._count_at: tuple[float, int] | None = None
         if self.client.collection_exists(collection):
@@ -62,10 +65,17 @@ class ClientStore:
                 self.manifest = Manifest.from_json(json.dumps(meta["manifest"]))
 
     @classmethod
-    def connect(cls, url: str, api_key: str | None, collection: str) -> ClientStore:
+    def connect(
+        cls,
+        url: str,
+        api_key: str | None,
+        collection: str,
+        shards: int = 1,
+        replication: int = 1,
+    ) -> ClientStore:
         try:
             client = QdrantClient(url=url, api_key=api_key, timeout=30)
-            return cls(client, collection)
+            return cls(client, collection, shards, replication)
         except Exception as exc:
             raise KompassError(f"Qdrant-Server unter {url} nicht erreichbar: {exc}") from exc
 
@@ -76,7 +86,7 @@ class ClientStore:
         )
         return cls(client, collection)
 
-    def ensure(self, manifest: Manifest, shards: int = 1, replication: int = 1) -> None:
+    def ensure(self, manifest: Manifest) -> None:
         if self.manifest is not None:
             manifest.check_compatible(self.manifest)
             return
@@ -86,8 +96,8 @@ class ClientStore:
             self.collection,
             vectors_config={DENSE: qm.VectorParams(size=manifest.dim, distance=qm.Distance.COSINE)},
             sparse_vectors_config={SPARSE: qm.SparseVectorParams(modifier=qm.Modifier.IDF)},
-            shard_number=shards,
-            replication_factor=replication,
+            shard_number=self.shards,
+            replication_factor=self.replication,
             metadata={"manifest": json.loads(manifest.to_json())},
         )
         for name in KEYWORD_FIELDS:

@@ -31,6 +31,18 @@ from rag.schema import (
 from rag.store import StoredPoint, StoreQuery, cosine, filter_conditions, use_exact
 
 _PAGE = 1000
+QUANTILE = 0.99  # int8 range from the 1st..99th percentile of components (outliers clipped)
+OVERSAMPLING = 2.0  # HNSW on int8 fetches 2x candidates, rescored with the float vectors
+
+
+def search_params(exact: bool) -> qe.SearchParams:
+    """Exact search reads the float vectors; HNSW walks the int8 copies and rescores."""
+    if exact:
+        return qe.SearchParams(exact=True, quantization=qe.QuantizationSearchParams(ignore=True))
+    return qe.SearchParams(
+        exact=False,
+        quantization=qe.QuantizationSearchParams(rescore=True, oversampling=OVERSAMPLING),
+    )
 
 
 def build_filter(f: SearchFilters | None) -> qe.Filter | None:
@@ -96,8 +108,17 @@ class EdgeStore:
             return
         if self.shard_dir.exists():
             shutil.rmtree(self.shard_dir)
+        dense = qe.EdgeVectorParams(
+            size=manifest.dim,
+            distance=qe.Distance.Cosine,
+            # int8 copies in RAM for HNSW traversal and graph construction (4x smaller,
+            # ~2x faster build, ~3x faster search at 100k); originals rescore the top hits.
+            quantization_config=qe.ScalarQuantizationConfig(
+                qe.ScalarType.Int8, quantile=QUANTILE, always_ram=True
+            ),
+        )
         config = qe.EdgeConfig(
-            vectors={DENSE: qe.EdgeVectorParams(size=manifest.dim, distance=qe.Distance.Cosine)},
+            vectors={DENSE: dense},
             sparse_vectors={SPARSE: qe.EdgeSparseVectorParams(modifier=qe.Modifier.Idf)},
             hnsw_config=hnsw,
             optimizers=optimizers,
@@ -194,7 +215,7 @@ class EdgeStore:
         The dense score of each hit is the cosine with its stored vector (fetched with the
         hit), so no second dense search is needed for it.
         """
-        params = qe.SearchParams(exact=use_exact(q, self.count()))
+        params = search_params(use_exact(q, self.count()))
         use_dense = q.dense is not None and q.mode in ("hybrid", "dense")
         use_sparse = q.sparse is not None and bool(q.sparse[0]) and q.mode in ("hybrid", "sparse")
         if not (use_dense or use_sparse):

@@ -64,3 +64,29 @@ def test_filters_apply_to_retrieval(kompass: Kompass) -> None:
 
     hits = kompass.search("Strategie Vision", k=10, filters=SearchFilters(states=("Sachsen",))).hits
     assert hits and all(h.passage.doc.state == "Sachsen" for h in hits)
+
+
+def test_a_question_naming_landkreise_in_brandenburg_gets_them(kompass: Kompass) -> None:
+    result = kompass.search("Welche Landkreise in Brandenburg haben eine Digitalstrategie?", k=5)
+    assert result.boosts and result.boosts[0].states == ("Brandenburg",)
+    top = {h.passage.doc.doc_id for h in result.hits}
+    expected = {
+        "registry-landkreis-dahme-spreewald",
+        "registry-landkreis-potsdam-mittelmark",
+        "registry-landkreis-oberspreewald-lausitz",
+    }
+    assert expected <= top
+
+
+def test_a_comparison_of_two_named_municipalities_covers_both(kompass: Kompass) -> None:
+    hits = kompass.search("Wie unterscheiden sich die Visionen von Potsdam und Guben?", k=5).hits
+    places = {h.passage.shown_municipality for h in hits}
+    assert {"Potsdam", "Guben"} <= places
+
+
+def test_facets_can_be_switched_off(kompass: Kompass) -> None:
+    from rag.retrieval import Retriever
+
+    off = kompass.settings.retrieval.model_copy(update={"facets": False})
+    retriever = Retriever(kompass.store, kompass.embedder, off, kompass.keywords)
+    assert retriever.search("Welche Landkreise in Brandenburg?", k=3).boosts == ()

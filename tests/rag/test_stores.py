@@ -1,6 +1,7 @@
 """Both store backends on hand-written small vectors: same schema, same answers."""
 
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 import pytest
@@ -66,6 +67,41 @@ def test_filters(store) -> None:  # type: ignore[no-untyped-def]
     assert ids(store.query(StoreQuery(q, None, limit=3, mode="dense", filters=f2))) == ["b"]
 
 
+def test_dense_scores_are_the_cosine_of_each_hit(store) -> None:  # type: ignore[no-untyped-def]
+    q = np.asarray([1, 0, 0, 0], dtype=np.float32)
+    hits = store.query(StoreQuery(q, KW.query("Leitbild Vision"), limit=3))
+    by_id = {h.passage.chunk_id: h.dense_score for h in hits}
+    assert by_id["a"] == pytest.approx(1.0, abs=1e-3)
+    assert by_id["b"] == pytest.approx(0.9 / np.hypot(0.9, 0.1), abs=1e-3)
+    assert by_id["c"] == pytest.approx(0.0, abs=1e-3)  # found by BM25 alone, still scored
+    sparse_only = store.query(StoreQuery(None, KW.query("Leitbild"), limit=3, mode="sparse"))
+    assert sparse_only[0].dense_score is None
+
+
+def test_a_boost_lifts_what_it_names_without_hiding_the_rest(store) -> None:  # type: ignore[no-untyped-def]
+    q = np.asarray([1, 0, 0, 0], dtype=np.float32)
+    plain = ids(store.query(StoreQuery(q, None, limit=3, mode="dense")))
+    assert plain == ["a", "b", "c"]
+    boosted = store.query(
+        StoreQuery(q, None, limit=3, mode="dense", boosts=(SearchFilters(year_max=2021),))
+    )
+    assert ids(boosted)[0] == "b"  # first in the boost leg and second overall
+    assert set(ids(boosted)) == {"a", "b", "c"}  # soft: nothing is filtered out
+    # Boosts narrow the request's own filter, never widen it.
+    f = SearchFilters(states=("Brandenburg",))
+    both = store.query(
+        StoreQuery(
+            q, None, limit=3, mode="dense", filters=f, boosts=(SearchFilters(year_max=2021),)
+        )
+    )
+    assert ids(both) == ["c", "a"]
+
+
+def test_facet_values_lists_indexed_keywords(store) -> None:  # type: ignore[no-untyped-def]
+    assert sorted(store.facet_values("municipality")) == ["Ma", "Mb", "Mc"]
+    assert sorted(store.facet_values("state")) == ["Bayern", "Brandenburg"]
+
+
 def test_chunk_ids_delete_and_points(store) -> None:  # type: ignore[no-untyped-def]
     assert store.chunk_ids() == {"a": "doc-a", "b": "doc-b", "c": "doc-c"}
     assert store.chunk_ids("doc-b") == {"b": "doc-b"}
@@ -111,3 +147,28 @@ def test_retriever_breaks_score_ties_by_chunk_id() -> None:
         (2, "a"),
         (3, "b"),
     ]
+
+
+def test_server_collections_get_the_configured_shards_and_replication(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from qdrant_client import QdrantClient
+
+    from rag.settings import Settings
+    from rag.store import open_store
+
+    class Recording(QdrantClient):
+        created: ClassVar[dict] = {}
+
+        def create_collection(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            Recording.created = kwargs
+            return super().create_collection(*args, **kwargs)
+
+    store = ClientStore(Recording(location=":memory:"), "c", shards=6, replication=2)
+    store.ensure(M)
+    assert (Recording.created["shard_number"], Recording.created["replication_factor"]) == (6, 2)
+    # open_store hands KOMPASS_QDRANT_SHARDS / _REPLICATION to the server store
+    seen: dict = {}
+    monkeypatch.setattr(ClientStore, "connect", classmethod(lambda cls, **kw: seen.update(kw)))
+    open_store(Settings(qdrant_url="http://qdrant:6333", qdrant_shards=4, qdrant_replication=2))
+    assert (seen["url"], seen["shards"], seen["replication"]) == ("http://qdrant:6333", 4, 2)

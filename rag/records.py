@@ -159,6 +159,7 @@ class Answer:
     note: str | None = None
     took_ms: float = 0.0
     hits: tuple[Hit, ...] = field(default=(), compare=False)
+    boosts: tuple[SearchFilters, ...] = ()  # what the question named (rag.facets)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -64,7 +64,8 @@ class Kompass:
         # Retrieve more than k candidates so the answer can show several municipalities.
         result = self.retriever.search(question, k=max(k, 12), filters=filters)
         answer = self.answerer.answer(question, result.hits)
-        return replace(answer, took_ms=(time.perf_counter() - t0) * 1000)
+        took = (time.perf_counter() - t0) * 1000
+        return replace(answer, took_ms=took, boosts=result.boosts)
 
     def documents(self, with_text: bool = False) -> list[dict[str, Any]]:
         """One row per indexed document (the CONTRACT's docs JSON), text joined by chunk order."""

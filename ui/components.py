@@ -240,6 +240,27 @@ def describe_filters(f: SearchFilters) -> str:
     return "; ".join(parts)
 
 
+def describe_boosts(boosts: Sequence[SearchFilters]) -> str:
+    """What the question named and retrieval weighted higher, in German ('' when nothing)."""
+    parts: list[str] = []
+    for b in boosts:
+        if b.municipalities:
+            parts += b.municipalities
+            continue
+        line = describe_filters(b)
+        if b.population_min is not None and b.population_max is None:
+            line = "; ".join(
+                x for x in (line, f"ab {b.population_min:,} EW".replace(",", ".")) if x
+            )
+        elif b.population_max is not None and b.population_min is None:
+            line = "; ".join(
+                x for x in (line, f"bis {b.population_max:,} EW".replace(",", ".")) if x
+            )
+        if line:
+            parts.append(line)
+    return ", ".join(parts)
+
+
 def _csv_cell(value: Any) -> Any:
     # A cell starting with = + - @ would run as a formula in a spreadsheet.
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):

@@ -133,3 +133,14 @@ def test_registry_and_handlungsfeld_counts() -> None:
     assert fields["Mobilität und Verkehr"] == 2
     assert fields["Bildung"] == 1
     assert "Kultur" not in fields
+
+
+def test_describe_boosts_names_what_the_question_named() -> None:
+    from rag.facets import MunicipalityNames, detect
+
+    names = MunicipalityNames(["Potsdam", "Guben"])
+    boosts = detect("Welche Landkreise in Brandenburg, etwa Potsdam und Guben?", names).boosts()
+    assert ui.describe_boosts(boosts) == "Brandenburg; Landkreis, Guben, Potsdam"
+    big = detect("Welche Städte haben mehr als 100.000 Einwohner?").boosts()
+    assert ui.describe_boosts(big) == "Stadt, kreisfreie Stadt; ab 100.000 EW"
+    assert ui.describe_boosts(()) == ""

@@ -74,6 +74,8 @@ def render_answer(answer: Answer, filters: SearchFilters | None = None) -> None:
         info += " · formuliert vom Sprachmodell, belegt durch die Quellen"
     if filters is not None and (described := ui.describe_filters(filters)):
         info += f" · Filter: {described}"
+    if named := ui.describe_boosts(answer.boosts):
+        info += f" · bevorzugt: {named}"
     st.caption(ui.escape_md(info))
     for c in answer.citations:
         render_citation(c)

@@ -52,7 +52,7 @@ eval: install-dev          ## all retrieval configurations side by side -> evals
 	$(BIN)/kompass eval
 
 bench: install-dev         ## store benchmark at 10k, 100k and 1M points -> evals/BENCH.md numbers
-	$(BIN)/python -m evals.bench suite --sizes 10000,100000,1000000
+	$(BIN)/python -m evals.bench suite --sizes 10000,100000,1000000 $(if $(BENCH_MEMORY_MB),--memory-limit-mb $(BENCH_MEMORY_MB))
 
 bench-e2e: install-dev ingest  ## warm end-to-end latency on the real corpus
 	$(BIN)/kompass bench e2e

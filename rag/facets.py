@@ -113,6 +113,9 @@ _GENERIC = frozenset(
 )
 
 
+MAX_CHARS = 1000
+
+
 @dataclass(frozen=True)
 class QueryFacets:
     """What a question narrows to: one filter for the facets, one per named municipality."""
@@ -180,7 +183,12 @@ class MunicipalityNames:
 
 
 def detect(question: str, names: MunicipalityNames | None = None) -> QueryFacets:
-    """Facets named in `question` (German). Nothing found -> an empty QueryFacets."""
+    """Facets named in `question` (German). Nothing found -> an empty QueryFacets.
+
+    Only the first `MAX_CHARS` characters are read: questions are short, and the bound keeps
+    every pattern linear on pasted text.
+    """
+    question = question[:MAX_CHARS]
     text = " ".join(question.lower().split())
     states = _states(text)
     kinds: list[str] = []
@@ -201,6 +209,10 @@ def detect(question: str, names: MunicipalityNames | None = None) -> QueryFacets
         year_min = int(m.group(1))
     if m := _YEAR_IN.search(text):
         year_min = year_max = int(m.group(1))
+    if year_min is not None and year_max is not None and year_min > year_max:
+        year_min = year_max = None  # "vor 2018 … nach 2020": contradictory, boost neither
+    if pop_min is not None and pop_max is not None and pop_min > pop_max:
+        pop_min = pop_max = None
     filters = SearchFilters(
         states=states,
         kinds=tuple(kinds),

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from ingest.registry import STATES
 from rag.facets import MunicipalityNames, detect
 from rag.records import SearchFilters
 
@@ -48,6 +51,8 @@ def test_sizes_and_years() -> None:
     f = detect("Welche Kommunen haben ihr Papier im Jahr 2023 verabschiedet?").filters
     assert (f.year_min, f.year_max) == (2023, 2023)
     assert detect("Wo fangen wir an?").empty
+    both = detect("Strategien vor 2018 und nach 2020").filters
+    assert (both.year_min, both.year_max) == (None, None)
 
 
 def test_named_municipalities() -> None:
@@ -83,3 +88,19 @@ def test_narrowed_keeps_explicit_filters_and_intersects_ranges() -> None:
     assert both.states == ("Bayern",)  # what the user chose wins
     assert both.kinds == ("Stadt",)
     assert (both.year_min, both.year_max) == (2020, 2022)
+
+
+@given(st.text(max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_any_text_gives_valid_facets(text: str) -> None:
+    f = detect(text, NAMES)
+    assert set(f.filters.states) <= set(STATES)
+    assert all(m in NAMES.find(text) for m in f.municipalities)
+    if f.filters.year_min is not None and f.filters.year_max is not None:
+        assert f.filters.year_min <= f.filters.year_max
+
+
+def test_long_pasted_text_is_cut_before_matching() -> None:
+    tail = " in Brandenburg"
+    assert detect("1 000 " * 5000 + tail).filters.states == ()  # beyond MAX_CHARS
+    assert detect("Strategien" + tail).filters.states == ("Brandenburg",)

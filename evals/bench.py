@@ -13,6 +13,7 @@ in a fresh process (so peak RSS belongs to that size alone), largest last, then 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import subprocess
@@ -88,11 +89,16 @@ def run_suite(
         r = _run_json(["e2e"], log)
         (out_dir / "e2e.json").write_text(json.dumps(r, indent=1, ensure_ascii=False) + "\n")
     cgroup = memory_cgroup(memory_limit_mb) if memory_limit_mb else None
-    for n in sorted(sizes):
-        args = ["store", "--points", str(n), "--queries", str(queries), "--progress"]
-        r = _run_json(args, log, cgroup)
-        (out_dir / f"store-{n}.json").write_text(json.dumps(r, indent=1) + "\n")
-        results.append(r)
+    try:
+        for n in sorted(sizes):
+            args = ["store", "--points", str(n), "--queries", str(queries), "--progress"]
+            r = _run_json(args, log, cgroup)
+            (out_dir / f"store-{n}.json").write_text(json.dumps(r, indent=1) + "\n")
+            results.append(r)
+    finally:
+        if cgroup is not None:
+            with contextlib.suppress(OSError):
+                cgroup.rmdir()  # empty once its processes have exited
     plot(results, HERE)
     return results
 

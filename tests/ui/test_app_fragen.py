@@ -43,6 +43,15 @@ def test_answer_has_numbered_citations_with_quote_in_context(app: AppTest) -> No
     assert ("Kommune:" in captions or "Herausgeber:" in captions) and "Dokument:" in captions
 
 
+def test_the_caption_names_what_the_question_boosted(app: AppTest) -> None:
+    at = ask(app.run(), "Welche Landkreise in Brandenburg haben eine Digitalstrategie?")
+    assert not at.exception
+    answer: Answer = at.session_state["fragen_verlauf"][0]["answer"]
+    assert answer.boosts and answer.boosts[0].states == ("Brandenburg",)
+    captions = " ".join(c.value for c in at.chat_message[1].caption).replace("\\", "")
+    assert "bevorzugt: Brandenburg; Landkreis" in captions  # (markdown escapes removed)
+
+
 def test_conversation_stays_in_session(app: AppTest) -> None:
     at = ask(app.run(), "Wie formulieren wir eine Vision?")
     at = ask(at, "Welche Rolle spielt Mobilität in Ulm?")

@@ -185,6 +185,14 @@ _FACETS = [
     )
     for c in (_C1600, _C2000)
 ]
+_FACETS.append(
+    replace(
+        _FACETS[-1],
+        name=f"{_FACETS[-1].name}-compounds",
+        description=f"{_FACETS[-1].name} + compound splitting in the keyword leg",
+        compounds=True,
+    )
+)
 
 CONFIGS: tuple[EvalConfig, ...] = (
     BM25,

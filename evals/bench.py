@@ -18,7 +18,7 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -120,77 +120,60 @@ def plot(results: Sequence[dict[str, Any]], out_dir: Path = HERE) -> list[Path]:
 
     rs = sorted(results, key=lambda r: r["points"])
     n = [r["points"] for r in rs]
-    fig, ax = plt.subplots(figsize=(7, 4.2))
+    Get = Callable[[dict[str, Any]], float]
+    Series = tuple[str, str, str, Get]  # label, line style, marker, value of one result
+
+    def has(key: str) -> bool:
+        return all(key in r for r in rs)
+
+    def figure(series: list[Series], target: tuple[float, str], ylabel: str, title: str,
+               name: str) -> Path:  # fmt: skip
+        fig, ax = plt.subplots(figsize=(7, 4.2))
+        for label, style, marker, get in series:
+            ax.plot(n, [get(r) for r in rs], style, marker=marker, label=label)
+        ax.axhline(target[0], color="grey", lw=0.8, ls=":", label=target[1])
+        ax.set(xscale="log", yscale="log", xlabel="points", ylabel=ylabel, title=title)
+        ax.legend(fontsize=7)
+        fig.tight_layout()
+        path = out_dir / name
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
+
+    def at(*keys: str) -> Get:
+        def get(r: dict[str, Any]) -> float:
+            for k in keys:
+                r = r[k]
+            return float(r)  # type: ignore[arg-type]
+
+        return get
+
+    latency: list[Series] = []
     for mode, style in (("exact", "--"), ("hnsw", "-")):
-        if all(mode in r for r in rs):
-            ax.plot(
-                n,
-                [r[mode]["hybrid_p50_ms"] for r in rs],
-                style,
-                marker="o",
-                label=f"hybrid p50 ({mode})",
-            )
-            ax.plot(
-                n,
-                [r[mode]["hybrid_p95_ms"] for r in rs],
-                style,
-                marker="^",
-                label=f"hybrid p95 ({mode})",
-            )
-            ax.plot(
-                n,
-                [r[mode]["filtered_p95_ms"] for r in rs],
-                style,
-                marker="s",
-                label=f"filtered p95 ({mode})",
-            )
-    if all("legs" in r for r in rs):
-        for leg, marker in (("dense", "x"), ("sparse", "+")):
-            ax.plot(
-                n,
-                [r["legs"][f"{leg}_p95_ms"] for r in rs],
-                ":",
-                marker=marker,
-                label=f"{'BM25' if leg == 'sparse' else 'dense'} leg alone p95 (auto)",
-            )
-    ax.axhline(20, color="grey", lw=0.8, ls=":", label="target p95 20 ms")
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="points",
-        ylabel="ms",
-        title="Embedded store: query latency vs size",
-    )
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    lat = out_dir / "bench-latency.png"
-    fig.savefig(lat, dpi=110)
-    plt.close(fig)
-    fig, ax = plt.subplots(figsize=(7, 4.2))
-    ax.plot(n, [r["build_rss_mb"] for r in rs], marker="o", label="peak RSS, load + build (MB)")
-    if all("build_rss_anon_mb" in r for r in rs):
-        ax.plot(
-            n,
-            [r["build_rss_anon_mb"] for r in rs],
-            marker="v",
-            label="peak anonymous RSS, load + build (MB)",
-        )
-    ax.plot(n, [r["serve_rss_mb"] for r in rs], marker="^", label="peak RSS, reopen + queries (MB)")
-    ax.plot(n, [r["disk_mb"] for r in rs], marker="s", label="disk (MB)")
-    ax.axhline(8192, color="grey", lw=0.8, ls=":", label="target RSS 8 GB")
-    ax.set(
-        xscale="log",
-        yscale="log",
-        xlabel="points",
-        ylabel="MB",
-        title="Embedded store: memory and disk vs size",
-    )
-    ax.legend(fontsize=7)
-    fig.tight_layout()
-    mem = out_dir / "bench-memory.png"
-    fig.savefig(mem, dpi=110)
-    plt.close(fig)
-    return [lat, mem]
+        if has(mode):
+            latency += [
+                (f"hybrid p50 ({mode})", style, "o", at(mode, "hybrid_p50_ms")),
+                (f"hybrid p95 ({mode})", style, "^", at(mode, "hybrid_p95_ms")),
+                (f"filtered p95 ({mode})", style, "s", at(mode, "filtered_p95_ms")),
+            ]
+    if has("legs"):
+        latency += [
+            ("dense leg alone p95 (auto)", ":", "x", at("legs", "dense_p95_ms")),
+            ("BM25 leg alone p95 (auto)", ":", "+", at("legs", "sparse_p95_ms")),
+        ]
+    memory: list[Series] = [("peak RSS, load + build (MB)", "-", "o", at("build_rss_mb"))]
+    if has("build_rss_anon_mb"):
+        memory.append(("peak anonymous RSS, load + build (MB)", "-", "v", at("build_rss_anon_mb")))
+    memory += [
+        ("peak RSS, reopen + queries (MB)", "-", "^", at("serve_rss_mb")),
+        ("disk (MB)", "-", "s", at("disk_mb")),
+    ]
+    return [
+        figure(latency, (20, "target p95 20 ms"), "ms",
+               "Embedded store: query latency vs size", "bench-latency.png"),
+        figure(memory, (8192, "target RSS 8 GB"), "MB",
+               "Embedded store: memory and disk vs size", "bench-memory.png"),
+    ]  # fmt: skip
 
 
 def _fmt(x: Any) -> str:

@@ -57,6 +57,7 @@ _STATE_RES = [
 ]  # fmt: skip
 _NEGATED = re.compile(r"(?:außerhalb|ausserhalb|nicht\s+(?:in|aus)|ohne|außer)\s+(?:von\s+)?$")
 
+_ASKED_FOR = r"(?:welche[rsmn]?|ein(?:e|en)?|kein(?:e|en)?)\s+(?:\w+\s+){0,2}"
 _KIND_RES = [
     (("Landkreis",), re.compile(_EDGE_L + r"(?:land)?kreise(?:n)?" + _EDGE_R)),
     (("Stadt", "kreisfreie Stadt"), re.compile(_EDGE_L + r"städte(?:n)?" + _EDGE_R)),
@@ -64,14 +65,8 @@ _KIND_RES = [
     (("Amt",), re.compile(_EDGE_L + r"ämter(?:n)?" + _EDGE_R)),
     # The singular names a kind only as what is asked for: "Welcher Landkreis ...",
     # "eine kleine hessische Gemeinde", not "unsere Stadt" or "das Amt für Digitales".
-    (
-        ("Landkreis",),
-        re.compile(r"(?:welche[rsmn]?|ein(?:e|en)?|kein(?:e|en)?)\s+(?:\w+\s+){0,2}landkreis\b"),
-    ),
-    (
-        ("Gemeinde",),
-        re.compile(r"(?:welche[rsmn]?|ein(?:e|en)?|kein(?:e|en)?)\s+(?:\w+\s+){0,2}gemeinde\b"),
-    ),
+    (("Landkreis",), re.compile(_ASKED_FOR + r"landkreis\b")),
+    (("Gemeinde",), re.compile(_ASKED_FOR + r"gemeinde\b")),
     (("Amt",), re.compile(r"(?:welches|ein)\s+(?:\w+\s+){0,2}amt\b")),
 ]
 _BIG_CITY = re.compile(_EDGE_L + r"großstadt|großstädte(?:n)?" + _EDGE_R)

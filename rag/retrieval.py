@@ -25,6 +25,8 @@ from rag.settings import RetrievalSettings
 from rag.sparse import KeywordEncoder
 from rag.store import Store, StoreQuery
 
+NAMES_CHECK_S = 2.0  # how stale the municipality list for facet boosts may get
+
 
 @dataclass(frozen=True)
 class SearchResult:
@@ -97,6 +99,7 @@ class Retriever:
         self.keywords = keywords or KeywordEncoder()
         self._cache = _LRU(512)
         self._names: tuple[int, MunicipalityNames] | None = None
+        self._names_checked = 0.0
         self._names_lock = Lock()
 
     def query_vector(self, query: str) -> np.ndarray:
@@ -137,10 +140,17 @@ class Retriever:
         return detect(query, self.municipality_names()).boosts(self.settings.max_boosts)
 
     def municipality_names(self) -> MunicipalityNames:
-        """Municipalities in the index (from the payload index), re-read when it changes."""
+        """Municipalities in the index (from the payload index), re-read when it changes.
+
+        Whether it changed (the point count) is asked at most every `NAMES_CHECK_S`
+        seconds: on a Qdrant server a count is a round trip, too much for every search.
+        """
         with self._names_lock:
-            count = self.store.count()
-            if self._names is None or self._names[0] != count:
-                names = MunicipalityNames(self.store.facet_values("municipality"))
-                self._names = (count, names)
+            now = time.monotonic()
+            if self._names is None or now - self._names_checked >= NAMES_CHECK_S:
+                self._names_checked = now
+                count = self.store.count()
+                if self._names is None or self._names[0] != count:
+                    names = MunicipalityNames(self.store.facet_values("municipality"))
+                    self._names = (count, names)
             return self._names[1]

@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from rag.records import Hit, Passage, SearchFilters
-from rag.schema import Manifest
+from rag.schema import Manifest, passage_from_payload
 from rag.sparse import SparseVec
 
 EXACT_BELOW = 20_000  # points; below this exact dense search is both faster and perfect
@@ -39,6 +39,38 @@ class StoreQuery:
     def leg_filters(self) -> list[SearchFilters]:
         """The filter of every retrieval leg: the request's own, then one per boost."""
         return [self.filters] + [self.filters.narrowed(b) for b in self.boosts]
+
+    @property
+    def uses_dense(self) -> bool:
+        return self.dense is not None and self.mode in ("hybrid", "dense")
+
+    @property
+    def uses_sparse(self) -> bool:
+        return (
+            self.sparse is not None and bool(self.sparse[0]) and self.mode in ("hybrid", "sparse")
+        )
+
+    def dense_list(self) -> list[float]:
+        """The query vector as the engines take it (converted once per query)."""
+        return np.asarray(self.dense, dtype=np.float32).tolist()
+
+
+def to_hits(q: StoreQuery, rows: Sequence[tuple[float, dict[str, Any] | None, Any]]) -> list[Hit]:
+    """Engine results (fused score, payload, stored dense vector) -> ranked Hits.
+
+    The dense score is the cosine of the query with the hit's stored vector, so it exists
+    for every hit of a query with a dense leg, however the hit was found.
+    """
+    rows = rows[: q.limit]
+    scores: list[float | None] = [None] * len(rows)
+    if q.uses_dense:
+        assert q.dense is not None
+        scores = cosine(q.dense, [vector for _, _, vector in rows])
+    return [
+        Hit(rank=i + 1, score=float(score), passage=passage_from_payload(payload or {}),
+            dense_score=scores[i])
+        for i, (score, payload, _) in enumerate(rows)
+    ]  # fmt: skip
 
 
 def cosine(query: np.ndarray, vectors: Sequence[Any]) -> list[float | None]:

@@ -27,7 +27,7 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, cosine, filter_conditions, use_exact
+from rag.store import StoredPoint, StoreQuery, filter_conditions, to_hits, use_exact
 
 _PAGE = 1000
 COUNT_TTL_S = 30.0
@@ -199,27 +199,25 @@ class ClientStore:
         self._require()
         exact = q.exact if q.exact is not None else use_exact(q, self._size_hint())
         params = qm.SearchParams(exact=exact)
-        use_dense = q.dense is not None and q.mode in ("hybrid", "dense")
-        use_sparse = q.sparse is not None and bool(q.sparse[0]) and q.mode in ("hybrid", "sparse")
-        if not (use_dense or use_sparse):
+        if not (q.uses_dense or q.uses_sparse):
             return []
+        dense = q.dense_list() if q.uses_dense else None
         prefetches: list[qm.Prefetch] = []
         for f in q.leg_filters():
             flt = build_filter(f)
-            if use_dense:
-                dense = np.asarray(q.dense, dtype=np.float32).tolist()
+            if dense is not None:
                 prefetches.append(
                     qm.Prefetch(
                         query=dense, using=DENSE, limit=q.prefetch, filter=flt, params=params
                     )
                 )
-            if use_sparse:
+            if q.uses_sparse:
                 assert q.sparse is not None
                 sparse = qm.SparseVector(indices=list(q.sparse[0]), values=list(q.sparse[1]))
                 prefetches.append(
                     qm.Prefetch(query=sparse, using=SPARSE, limit=q.prefetch, filter=flt)
                 )
-        with_vector: Any = [DENSE] if use_dense else False
+        with_vector: Any = [DENSE] if dense is not None else False
         if len(prefetches) == 1:
             only = prefetches[0]
             response = self.client.query_points(
@@ -242,21 +240,13 @@ class ClientStore:
                 with_payload=True,
                 with_vectors=with_vector,
             )
-        points = response.points[: q.limit]
-        scores: list[float | None] = [None] * len(points)
-        if use_dense:
-            assert q.dense is not None
-            vectors = [p.vector.get(DENSE) if isinstance(p.vector, dict) else None for p in points]
-            scores = cosine(q.dense, vectors)
-        return [
-            Hit(
-                rank=i + 1,
-                score=float(p.score),
-                passage=passage_from_payload(p.payload or {}),
-                dense_score=scores[i],
-            )
-            for i, p in enumerate(points)
-        ]
+        return to_hits(
+            q,
+            [
+                (p.score, p.payload, p.vector.get(DENSE) if isinstance(p.vector, dict) else None)
+                for p in response.points
+            ],
+        )
 
     def flush(self) -> None:
         return None

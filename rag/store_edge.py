@@ -28,7 +28,7 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, cosine, filter_conditions, use_exact
+from rag.store import StoredPoint, StoreQuery, filter_conditions, to_hits, use_exact
 
 _PAGE = 1000
 QUANTILE = 0.99  # int8 range from the 1st..99th percentile of components (outliers clipped)
@@ -221,33 +221,22 @@ class EdgeStore:
         hit), so no second dense search is needed for it.
         """
         params = search_params(use_exact(q, self.count()))
-        use_dense = q.dense is not None and q.mode in ("hybrid", "dense")
-        use_sparse = q.sparse is not None and bool(q.sparse[0]) and q.mode in ("hybrid", "sparse")
-        if not (use_dense or use_sparse):
+        if not (q.uses_dense or q.uses_sparse):
             return []
+        dense = q.dense_list() if q.uses_dense else None
         prefetches: list[qe.Prefetch] = []
         for f in q.leg_filters():
             flt = build_filter(f)
-            if use_dense:
-                dense = np.asarray(q.dense, dtype=np.float32).tolist()
+            if dense is not None:
+                nearest = qe.Query.Nearest(dense, using=DENSE)
                 prefetches.append(
-                    qe.Prefetch(
-                        limit=q.prefetch,
-                        query=qe.Query.Nearest(dense, using=DENSE),
-                        filter=flt,
-                        params=params,
-                    )
+                    qe.Prefetch(limit=q.prefetch, query=nearest, filter=flt, params=params)
                 )
-            if use_sparse:
+            if q.uses_sparse:
                 assert q.sparse is not None
-                prefetches.append(
-                    qe.Prefetch(
-                        limit=q.prefetch,
-                        query=qe.Query.Nearest(qe.SparseVector(*q.sparse), using=SPARSE),
-                        filter=flt,
-                    )
-                )
-        with_vector: Any = [DENSE] if use_dense else False
+                nearest = qe.Query.Nearest(qe.SparseVector(*q.sparse), using=SPARSE)
+                prefetches.append(qe.Prefetch(limit=q.prefetch, query=nearest, filter=flt))
+        with_vector: Any = [DENSE] if dense is not None else False
         if len(prefetches) == 1:
             only = prefetches[0]
             request = qe.QueryRequest(
@@ -267,21 +256,13 @@ class EdgeStore:
                 with_payload=True,
                 with_vector=with_vector,
             )
-        points = self.shard.query(request)[: q.limit]
-        scores: list[float | None] = [None] * len(points)
-        if use_dense:
-            assert q.dense is not None
-            vectors = [p.vector.get(DENSE) if isinstance(p.vector, dict) else None for p in points]
-            scores = cosine(q.dense, vectors)
-        return [
-            Hit(
-                rank=i + 1,
-                score=float(p.score),
-                passage=passage_from_payload(p.payload or {}),
-                dense_score=scores[i],
-            )
-            for i, p in enumerate(points)
-        ]
+        return to_hits(
+            q,
+            [
+                (p.score, p.payload, p.vector.get(DENSE) if isinstance(p.vector, dict) else None)
+                for p in self.shard.query(request)
+            ],
+        )
 
     def flush(self) -> None:
         if self._shard is not None:

@@ -69,7 +69,7 @@ _KIND_RES = [
     (("Gemeinde",), re.compile(_ASKED_FOR + r"gemeinde\b")),
     (("Amt",), re.compile(r"(?:welches|ein)\s+(?:\w+\s+){0,2}amt\b")),
 ]
-_BIG_CITY = re.compile(_EDGE_L + r"großstadt|großstädte(?:n)?" + _EDGE_R)
+_BIG_CITY = re.compile(_EDGE_L + r"(?:großstadt|großstädten?)" + _EDGE_R)
 _NUMBER = r"(\d{1,3}(?:[.\s]\d{3})+|\d+)(\s*(?:tausend|tsd\.?|mio\.?|millionen?))?"
 _POP_MIN = re.compile(
     r"(?:mehr\s+als|über|ueber|ab|mindestens)\s+" + _NUMBER + r"\s*(?:einwohner|ew\b|menschen)"

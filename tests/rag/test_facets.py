@@ -46,6 +46,9 @@ def test_sizes_and_years() -> None:
     assert detect("Kommunen unter 20 Tausend Einwohnern").filters.population_max == 20_000
     big = detect("Welche Großstadt in Thüringen hat einen Entwurf vorgelegt?").filters
     assert big.population_min == 100_000 and big.states == ("Thüringen",)
+    assert detect("Welche Großstädte haben eine Strategie?").filters.population_min == 100_000
+    # a compound that only starts with the word names no size
+    assert detect("Was plant die Großstadtregion?").filters.population_min is None
     assert detect("Wer war schon vor 2018 unterwegs?").filters.year_max == 2017
     assert detect("Strategien seit 2021").filters.year_min == 2021
     f = detect("Welche Kommunen haben ihr Papier im Jahr 2023 verabschiedet?").filters

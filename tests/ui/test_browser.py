@@ -251,7 +251,10 @@ def test_browser_walkthrough(
     search.press("Enter")
     page.get_by_text("Treffer in").first.wait_for(timeout=30_000)
     w.settle()
-    assert page.locator("strong", has_text="Mobilität").count() > 0
+    # the highlighted hits may render a moment after the count line: wait, then check
+    marked = page.locator("strong", has_text="Mobilität")
+    marked.first.wait_for(state="attached", timeout=30_000)
+    assert marked.count() > 0
     w.shot("05-recherche-treffer")
     page.get_by_role("tab", name="Korpus-Überblick").click()
     page.get_by_text("Strategien nach Bundesland").wait_for(timeout=30_000)

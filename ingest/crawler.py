@@ -1,9 +1,14 @@
 """Crawl published strategies politely and keep them fresh.
 
-A breadth-first crawl from start URLs (registry URLs or a listing page) that stays on the
-start hosts, reads their sitemap.xml, follows pagination and strategy-looking links, fetches
-PDFs, obeys robots.txt, and remembers what it saw in a SnapshotStore. A second crawl sends
-conditional requests; only new or changed documents reach `on_document`.
+A best-first crawl from start URLs (registry URLs, a home page or a listing). The *scope*
+(`ingest.crawlscope`: the start hosts, or the start URL's path prefix) decides what is
+fetched; every in-scope link and sitemap entry is a candidate, and a priority queue
+(`ingest.frontier`) spends the page budget on likely pages first. The *document* decides what
+is indexed: the page classifier (`ingest.pageclass`) labels each fetched page or PDF as
+strategy (indexed), navigation (followed) or other (dropped). Duplicates by bytes, by main
+text and by rel=canonical become one document with aliases. robots.txt is obeyed (RFC 9309,
+via protego) and the SnapshotStore remembers what was seen: a second crawl sends conditional
+requests; only new or changed documents reach `on_document`.
 
 Example:
     >>> report = crawl(["https://smart.guben.de/vision-strategie/"], CrawlSettings(),
@@ -14,38 +19,37 @@ Example:
 from __future__ import annotations
 
 import time
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import partial
-from typing import Any
-from urllib.parse import urlsplit
 
-from ingest.discovery import (
-    Link,
-    extract_links,
-    extract_page_metadata,
-    is_pagination,
-    looks_like_strategy,
-    normalize_url,
-    read_sitemap_bytes,
+from ingest.crawlpage import PageAnalysis, analyse
+from ingest.crawlreport import (
+    CrawlReport,
+    Decision,
+    _plan,
+    document_meta,
+    origin_of,
+    planned_requests,
 )
+from ingest.crawlscope import Scope, clean_url
+from ingest.discovery import Link, is_pagination, normalize_url, read_sitemap_bytes
 from ingest.fetching import (
     ExternalRedirectError,
     Fetcher,
     HTTPStatusError,
     RobotsDisallowedError,
     doc_id_for_url,
-    host_of,
     is_not_modified,
 )
+from ingest.frontier import Candidate, Frontier, link_priority
+from ingest.pagefacts import Fact
 from ingest.records import Fetched, Source
 from ingest.snapshots import Snapshot, SnapshotStore
-from ingest.sniffing import decode_text
-from ingest.urlsafety import check_url_static
 from rag.errors import KompassError
-from rag.records import DocMeta
 from rag.settings import CrawlSettings
+
+__all__ = ["CrawlReport", "Decision", "crawl", "planned_requests"]
 
 OnDocument = Callable[[Fetched, bool], None]
 Progress = Callable[[str, int, int], None]  # (url, pages requested so far, max_pages)
@@ -54,94 +58,13 @@ MAX_SITEMAP_BYTES = 10 * 1024 * 1024
 GONE_STATUSES = (404, 410)
 
 
-@dataclass(frozen=True)
-class CrawlReport:
-    """What one crawl did. Counters count pages; `documents` are the new or changed ones.
-
-    `duplicates` lists (url, same_content_as_url); `gone_doc_ids` are documents that no longer
-    have any live URL (remove them from the index); `planned` is filled by dry runs only.
-    """
-
-    fetched: int = 0
-    not_modified: int = 0
-    unchanged: int = 0
-    skipped_robots: list[str] = field(default_factory=list)
-    skipped_external: list[str] = field(default_factory=list)
-    errors: list[tuple[str, str]] = field(default_factory=list)
-    gone: list[str] = field(default_factory=list)
-    documents: list[Fetched] = field(default_factory=list)
-    took_s: float = 0.0
-    duplicates: list[tuple[str, str]] = field(default_factory=list)
-    gone_doc_ids: list[str] = field(default_factory=list)
-    planned: list[str] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "fetched": self.fetched,
-            "not_modified": self.not_modified,
-            "unchanged": self.unchanged,
-            "new_or_changed": len(self.documents),
-            "skipped_robots": len(self.skipped_robots),
-            "skipped_external": len(self.skipped_external),
-            "errors": [{"url": u, "reason": r} for u, r in self.errors],
-            "gone": list(self.gone),
-            "duplicates": [{"url": u, "same_as": s} for u, s in self.duplicates],
-            "planned": list(self.planned),
-            "took_s": round(self.took_s, 3),
-        }
-
-
-@dataclass(frozen=True)
-class _Item:
-    url: str
-    depth: int
-    document: bool  # False: a navigation page (listing, pagination): links only
-    start: bool = False
-
-
-def planned_requests(
-    start_urls: Iterable[str], *, allow_private: bool = False, use_sitemaps: bool = True
-) -> list[str]:
-    """The URLs a crawl would request first (robots.txt, sitemap.xml, start URLs), in order.
-
-    No network access at all (no DNS either); refused start URLs are left out.
-    """
-    planned, _errors = _plan(start_urls, allow_private, use_sitemaps)
-    return planned
-
-
-def _plan(
-    start_urls: Iterable[str], allow_private: bool, use_sitemaps: bool
-) -> tuple[list[str], list[tuple[str, str]]]:
-    planned: list[str] = []
-    errors: list[tuple[str, str]] = []
-    origins: set[str] = set()
-    for raw in start_urls:
-        try:
-            check_url_static(raw, allow_private)
-            url = normalize_url(raw)
-        except (KompassError, ValueError) as exc:
-            errors.append((raw, str(exc)))
-            continue
-        origin = _origin(url)
-        if origin not in origins:
-            origins.add(origin)
-            planned.append(f"{origin}/robots.txt")
-            if use_sitemaps:
-                planned.append(f"{origin}/sitemap.xml")
-        if url not in planned:
-            planned.append(url)
-    return planned, errors
-
-
 def crawl(
     start_urls: Iterable[str],
     settings: CrawlSettings,
     snapshots: SnapshotStore,
     on_document: OnDocument,
     *,
-    same_host_only: bool = True,
-    allowed_hosts: Iterable[str] | None = None,
+    scope: str = "prefix",
     progress: Progress | None = None,
     fetcher: Fetcher | None = None,
     dry_run: bool = False,
@@ -152,6 +75,7 @@ def crawl(
 ) -> CrawlReport:
     """Crawl from `start_urls`; call `on_document(fetched, new_or_changed)` per document.
 
+    `scope` is "prefix" (start URL's directory; the whole host for a home page) or "host".
     `documents_from_start=False` treats start pages as listings (links only, never a
     document). `report_unchanged=True` also hands unchanged documents (body from the
     snapshot) to `on_document` with False, e.g. to rebuild an index. `dry_run` makes no
@@ -162,13 +86,11 @@ def crawl(
     if dry_run:
         planned, errors = _plan(urls, settings.allow_private, use_sitemaps)
         return CrawlReport(planned=planned, errors=errors, took_s=time.monotonic() - started)
-    options = _Options(
-        same_host_only, use_sitemaps, documents_from_start, report_unchanged, revisit_known
-    )
+    options = _Options(scope, use_sitemaps, documents_from_start, report_unchanged, revisit_known)
     active = fetcher or Fetcher(settings)
     try:
         run = _Crawl(settings, snapshots, on_document, active, options, progress)
-        return run.run(urls, allowed_hosts or (), started)
+        return run.run(urls, started)
     finally:
         if fetcher is None:
             active.close()
@@ -176,7 +98,7 @@ def crawl(
 
 @dataclass(frozen=True)
 class _Options:
-    same_host_only: bool
+    scope: str
     use_sitemaps: bool
     start_docs: bool
     report_unchanged: bool
@@ -184,7 +106,7 @@ class _Options:
 
 
 class _Crawl:
-    """The state of one crawl; `run` drives the queue, `_visit` handles one URL."""
+    """The state of one crawl; `run` drives the frontier, `_visit` handles one URL."""
 
     def __init__(
         self,
@@ -197,9 +119,8 @@ class _Crawl:
     ) -> None:
         self.settings, self.store, self.on_document = settings, store, on_document
         self.fetcher, self.opt, self.progress = fetcher, options, progress
-        self.queue: deque[_Item] = deque()
-        self.seen: set[str] = set()
-        self.hosts: set[str] = set()
+        self.frontier = Frontier(settings.max_depth)
+        self.scope = Scope.of([], options.scope)
         self.pages = self.fetched = self.not_modified = self.unchanged = 0
         self.skipped_robots: list[str] = []
         self.skipped_external: list[str] = []
@@ -207,26 +128,27 @@ class _Crawl:
         self.gone: list[str] = []
         self.documents: list[Fetched] = []
         self.duplicates: list[tuple[str, str]] = []
+        self.decisions: list[Decision] = []
         self.reported: set[str] = set()  # doc ids handed to on_document as unchanged
+        self.by_text: dict[str, str] = {}  # main-text key -> URL of the document
+        self.canonical_of: dict[str, str] = {}  # alias URL -> canonical URL (pending)
+        self.facts: dict[str, dict[str, Fact]] = {}  # document URL -> stated facts
 
-    def run(
-        self, start_urls: list[str], allowed_hosts: Iterable[str], started: float
-    ) -> CrawlReport:
+    def run(self, start_urls: list[str], started: float) -> CrawlReport:
         alive_before = self._live_doc_ids()
-        self.hosts.update(h.lower() for h in allowed_hosts)
-        starts = [normalize_url(u) for u in start_urls if u.strip()]
-        self.hosts.update(host_of(u) for u in starts)
+        starts = [clean_url(u) for u in start_urls if u.strip()]
+        self.scope = Scope.of(starts, self.opt.scope)
         for url in starts:
-            self._enqueue(_Item(url, 0, self.opt.start_docs, start=True))
+            self._push(Candidate(url, 0, 100.0, via="start", document=self.opt.start_docs))
         # Start pages first, so their links queue up ahead of a big sitemap's entries.
-        self._drain(lambda: bool(self.queue) and self.queue[0].start)
+        self._drain(lambda: (c := self.frontier.peek()) is not None and c.via == "start")
         if self.opt.use_sitemaps:
-            for origin in dict.fromkeys(_origin(u) for u in starts):
+            for origin in dict.fromkeys(origin_of(u) for u in starts):
                 self._guarded(f"{origin}/sitemap.xml", partial(self._seed_sitemaps, origin))
-        self._drain(lambda: bool(self.queue))
+        self._drain(lambda: len(self.frontier) > 0)
         if self.opt.revisit_known:
             self._enqueue_known()
-            self._drain(lambda: bool(self.queue))
+            self._drain(lambda: len(self.frontier) > 0)
         return CrawlReport(
             fetched=self.fetched,
             not_modified=self.not_modified,
@@ -239,11 +161,15 @@ class _Crawl:
             duplicates=self.duplicates,
             took_s=time.monotonic() - started,
             gone_doc_ids=sorted(alive_before - self._live_doc_ids()),
+            decisions=self.decisions,
+            over_budget=self.frontier.over_budget,
+            scope=self.scope.describe(),
+            facts=self.facts,
         )
 
     def _drain(self, more: Callable[[], bool]) -> None:
         while more() and self.pages < self.settings.max_pages:
-            item = self.queue.popleft()
+            item = self.frontier.pop()
             self._guarded(item.url, partial(self._visit, item))
 
     def _guarded(self, url: str, action: Callable[[], None]) -> None:
@@ -259,24 +185,24 @@ class _Crawl:
         except Exception as exc:  # one broken page must never abort the crawl
             self.errors.append((url, f"Unerwarteter Fehler: {type(exc).__name__}: {exc}"))
 
-    def _in_scope(self, url: str) -> bool:
-        return not self.opt.same_host_only or host_of(url) in self.hosts
-
-    def _enqueue(self, item: _Item) -> None:
-        if item.url in self.seen or item.depth > self.settings.max_depth:
+    def _push(self, item: Candidate) -> None:
+        """Queue an in-scope candidate (or a same-host leaf); note what the scope refused."""
+        if item.url in self.frontier.seen:
             return
-        if not self._in_scope(item.url):
-            if item.url not in self.skipped_external:
+        if item.via not in ("start", "known") and not self.scope.admits(item.url):
+            if item.leaf and self.scope.admits_leaf(item.url):
+                self.frontier.push(item)
+            elif item.url not in self.skipped_external:
                 self.skipped_external.append(item.url)
             return
-        self.seen.add(item.url)
-        self.queue.append(item)
+        self.frontier.push(replace(item, leaf=False))
 
     def _enqueue_known(self) -> None:
         """Re-check documents seen in earlier crawls that no link led to this time."""
         for snap in self.store.all():
-            if snap.doc_id and not snap.gone and self._in_scope(snap.url):
-                self._enqueue(_Item(snap.url, self.settings.max_depth, True))
+            if snap.doc_id and not snap.gone and self.scope.admits_leaf(snap.url):
+                depth = self.settings.max_depth
+                self._push(Candidate(snap.url, depth, 0.0, via="known", leaf=True))
 
     def _seed_sitemaps(self, origin: str) -> None:
         pending = self.fetcher.sitemaps_of(origin + "/") or [f"{origin}/sitemap.xml"]
@@ -284,7 +210,7 @@ class _Crawl:
         while pending and done < MAX_SITEMAPS_PER_HOST:
             url = normalize_url(pending.pop(0))
             done += 1
-            if not self._in_scope(url) or not self.fetcher.allowed(url):
+            if not self.scope.admits_leaf(url) or not self.fetcher.allowed(url):
                 continue
             body = self.fetcher.fetch_optional(url, MAX_SITEMAP_BYTES)
             if body is None:
@@ -294,11 +220,10 @@ class _Crawl:
                 pending.extend(sitemap.urls)
                 continue
             for page in sitemap.urls:
-                link = Link(url=normalize_url(page))
-                if self._in_scope(link.url) and looks_like_strategy(link):
-                    self._enqueue(_Item(link.url, 1, True))
+                link = Link(url=clean_url(page))
+                self._push(Candidate(link.url, 1, link_priority(link, 1), via="sitemap"))
 
-    def _visit(self, item: _Item) -> None:
+    def _visit(self, item: Candidate) -> None:
         if not self.fetcher.allowed(item.url):
             self.skipped_robots.append(item.url)
             return
@@ -306,27 +231,49 @@ class _Crawl:
         if self.progress is not None:
             self.progress(item.url, self.pages, self.settings.max_pages)
         previous = self.store.get(item.url)
-        host_ok = None if item.start or not self.opt.same_host_only else self.hosts.__contains__
+        fetched = self._fetch(item, previous)
+        if fetched is None:
+            return
+        if item.via == "start" and fetched.final_url:
+            self.scope = self.scope.widen(fetched.final_url)
+        fetched, changed = self._resolve_body(item, fetched, previous)
+        page = analyse(fetched, item.url)
+        label = self._decide(item, fetched, page)
+        if label == "strategy":
+            self._record_document(item.url, fetched, previous, changed, page)
+        elif label != "alias":  # navigation page: stored for conditional requests and links
+            self.store.put(fetched, doc_id=previous.doc_id if previous else "")
+        if fetched.content_type == "html" and not item.leaf:
+            self._follow_links(item, page, label)
+
+    def _fetch(self, item: Candidate, previous: Snapshot | None) -> Fetched | None:
+        start = item.via == "start"
+        host_ok = None if start else self.scope.hosts.__contains__
         try:
-            fetched = self.fetcher.fetch(item.url, previous=previous, host_allowed=host_ok)
+            return self.fetcher.fetch(item.url, previous=previous, host_allowed=host_ok)
         except HTTPStatusError as exc:
             if exc.status in GONE_STATUSES and previous is not None and not previous.gone:
                 self.store.mark_gone(item.url, exc.status)
                 self.gone.append(item.url)
-                return
+                return None
             raise
-        if item.start and fetched.final_url:
-            self.hosts.add(host_of(fetched.final_url))
-        fetched, changed = self._resolve_body(item, fetched, previous)
-        if item.document:
-            self._record_document(item.url, fetched, previous, changed)
-        else:  # navigation page: stored for conditional requests and its links
-            self.store.put(fetched, doc_id=previous.doc_id if previous else "")
-        if fetched.content_type == "html":
-            self._follow_links(item, fetched)
+
+    def _decide(self, item: Candidate, fetched: Fetched, page: PageAnalysis) -> str:
+        """strategy | navigation | other | alias, recorded as a Decision."""
+        verdict, note = page.verdict, ""
+        label = verdict.label if item.document else "navigation"
+        canonical = clean_url(page.canonical) if page.canonical else None
+        if canonical and canonical != item.url and self.scope.admits_leaf(canonical):
+            self.canonical_of[item.url] = canonical
+            self._push(Candidate(canonical, item.depth, 50.0, via="canonical"))
+            label, note = "alias", f"rel=canonical {canonical}"
+        self.decisions.append(
+            Decision(item.url, label, verdict.p_strategy, item.via, item.depth, note)
+        )
+        return label
 
     def _resolve_body(
-        self, item: _Item, fetched: Fetched, previous: Snapshot | None
+        self, item: Candidate, fetched: Fetched, previous: Snapshot | None
     ) -> tuple[Fetched, bool]:
         """Count the answer; for 304, take the body from the snapshot. Returns (fetched, changed)."""
         if previous is not None and is_not_modified(fetched):
@@ -343,32 +290,54 @@ class _Crawl:
         return fetched, True
 
     def _record_document(
-        self, url: str, fetched: Fetched, previous: Snapshot | None, changed: bool
+        self,
+        url: str,
+        fetched: Fetched,
+        previous: Snapshot | None,
+        changed: bool,
+        page: PageAnalysis,
     ) -> None:
-        if not changed and previous is not None:
+        if not changed and previous is not None and previous.doc_id:
             self.store.put(fetched, previous.doc_id)
+            self._remember_text(page, url, previous.doc_id)
             if self.opt.report_unchanged and previous.doc_id not in self.reported:
                 self.reported.add(previous.doc_id)
-                self.on_document(self._with_source(fetched, url, previous.doc_id), False)
+                self.on_document(self._with_source(fetched, url, previous.doc_id, page), False)
             return
         if previous is not None and previous.also_known_as:
             self._split_aliases(url, previous)
-        original = self._duplicate_of(url, fetched.content_hash)
+        original = self._duplicate_of(url, fetched.content_hash, page)
         if original is not None:
             self.store.put(fetched, original.doc_id)
-            self.store.add_alias(original.url, url)
-            self.store.add_alias(url, original.url)
-            self.duplicates.append((url, original.url))
-            self._extend_document_urls(original.url, url)
+            self._alias(original.url, url)
             return
-        doc = self._with_source(fetched, url, doc_id_for_url(url))
+        doc = self._with_source(fetched, url, doc_id_for_url(url), page)
         self.on_document(doc, True)  # stored only after success: a failure is retried next time
         self.store.put(fetched, doc.source.meta.doc_id)
+        self._remember_text(page, url, doc.source.meta.doc_id)
         self.documents.append(doc)
+        for alias, target in list(self.canonical_of.items()):
+            if target == url:
+                self._alias(url, alias)
 
-    def _duplicate_of(self, url: str, content_hash: str) -> Snapshot | None:
+    def _alias(self, original_url: str, alias: str) -> None:
+        self.store.add_alias(original_url, alias)
+        self.store.add_alias(alias, original_url)
+        self.duplicates.append((alias, original_url))
+        self._extend_document_urls(original_url, alias)
+
+    def _remember_text(self, page: PageAnalysis, url: str, doc_id: str) -> None:
+        if page.text_key and doc_id:
+            self.by_text.setdefault(page.text_key, url)
+
+    def _duplicate_of(self, url: str, content_hash: str, page: PageAnalysis) -> Snapshot | None:
         for snap in self.store.find_by_hash(content_hash):
             if snap.url != url and snap.doc_id:
+                return snap
+        same_text = self.by_text.get(page.text_key or "")
+        if same_text and same_text != url:
+            snap = self.store.get(same_text)
+            if snap is not None and snap.doc_id:
                 return snap
         return None
 
@@ -387,35 +356,27 @@ class _Crawl:
                 urls = (*doc.source.urls, alias)
                 self.documents[i] = replace(doc, source=replace(doc.source, urls=urls))
 
-    def _with_source(self, fetched: Fetched, url: str, doc_id: str) -> Fetched:
-        """Attach a Source with the document id, all known URLs and facts the page states."""
+    def _with_source(
+        self, fetched: Fetched, url: str, doc_id: str, page: PageAnalysis
+    ) -> Fetched:
+        """Attach a Source with the document id, all known URLs and facts the document states."""
         snap = self.store.get(url)
         urls = (url, *(snap.also_known_as if snap else ()))
-        meta = DocMeta(doc_id=doc_id, title=url, url=url, source_type="web")
-        if fetched.content_type == "html":
-            meta = _meta_from_page(meta, decode_text(fetched.content))
+        meta, facts = document_meta(fetched, url, doc_id, page.text)
+        self.facts[url] = facts
         source = Source(source_id=url, location=url, meta=meta, urls=tuple(dict.fromkeys(urls)))
         return replace(fetched, source=source)
-
-    def _follow_links(self, item: _Item, fetched: Fetched) -> None:
-        base = fetched.final_url or item.url
-        for link in extract_links(decode_text(fetched.content), base):
-            if is_pagination(link):
-                self._enqueue(_Item(link.url, item.depth, False))
-            elif looks_like_strategy(link):
-                self._enqueue(_Item(link.url, item.depth + 1, True))
 
     def _live_doc_ids(self) -> set[str]:
         return {s.doc_id for s in self.store.all() if s.doc_id and not s.gone}
 
-
-def _meta_from_page(meta: DocMeta, html: str) -> DocMeta:
-    """Fill DocMeta with what the page states about itself (see extract_page_metadata)."""
-    found = extract_page_metadata(html)
-    fields = ("title", "municipality", "kind", "state", "year", "population")
-    return replace(meta, **{k: found[k] for k in fields if found.get(k) is not None})
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+    def _follow_links(self, item: Candidate, page: PageAnalysis, label: str) -> None:
+        for link in page.links:
+            url = clean_url(link.url)
+            link = replace(link, url=url)
+            if is_pagination(link):  # listing pages: same depth, high priority
+                prio = link_priority(link, item.depth, label) + 1.0
+                self._push(Candidate(url, item.depth, prio, via="pagination", leaf=True))
+            else:
+                prio = link_priority(link, item.depth + 1, label)
+                self._push(Candidate(url, item.depth + 1, prio, anchor=link.text, leaf=True))

@@ -96,6 +96,7 @@ class Link:
     url: str
     text: str = ""
     rel: tuple[str, ...] = ()
+    area: str = ""  # "main" | "nav" | "header" | "footer" | "aside" | "" (unknown)
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,34 @@ def _link_from_tag(tag: Tag, base: str) -> Link | None:
     if not url.startswith(("http://", "https://")):
         return None
     text = " ".join(tag.get_text(" ", strip=True).split()) or str(tag.get("title") or "")
-    return Link(url=url, text=text, rel=rel)
+    if not text:  # image-only links: the image's alt or title text is the link text
+        img = tag.find("img")
+        if isinstance(img, Tag):
+            text = " ".join(str(img.get("alt") or img.get("title") or "").split())
+    return Link(url=url, text=text, rel=rel, area=_area_of(tag))
+
+
+_AREA_TAGS = {"nav": "nav", "header": "header", "footer": "footer", "aside": "aside",
+              "main": "main", "article": "main"}  # fmt: skip
+_AREA_MARKS = (
+    ("footer", "footer"), ("breadcrumb", "nav"), ("nav", "nav"), ("menu", "nav"),
+    ("sidebar", "aside"), ("header", "header"), ("content", "main"), ("main", "main"),
+)  # fmt: skip
+
+
+def _area_of(tag: Tag) -> str:
+    """Where on the page a link sits, from the nearest landmark element or class/id."""
+    for parent in tag.parents:
+        name = parent.name or ""
+        if name in _AREA_TAGS:
+            return _AREA_TAGS[name]
+        marks = " ".join(
+            [*(str(c) for c in parent.get_attribute_list("class") if c), str(parent.get("id") or "")]
+        ).lower()
+        for mark, area in _AREA_MARKS:
+            if mark in marks:
+                return area
+    return ""
 
 
 def is_pagination(link: Link) -> bool:

@@ -20,11 +20,12 @@ import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from email.message import Message
 from types import TracebackType
 from urllib.parse import urljoin, urlsplit
-from urllib.robotparser import RobotFileParser
 
 import httpx
+from protego import Protego
 
 from ingest.discovery import normalize_url
 from ingest.records import Fetched, Source
@@ -66,6 +67,16 @@ def default_source(url: str) -> Source:
     """The Source of a URL nothing else is known about (the title comes from parsing)."""
     meta = DocMeta(doc_id=doc_id_for_url(url), title=url, url=url, source_type="web")
     return Source(source_id=url, location=url, meta=meta, urls=(url,))
+
+
+def attachment_name(header: str | None) -> str | None:
+    """The file name a Content-Disposition header gives (RFC 6266, incl. filename*=UTF-8'')."""
+    if not header:
+        return None
+    message = Message()
+    message["content-disposition"] = header
+    name = (message.get_filename() or "").strip()
+    return name.replace("/", "_").replace("\\", "_") or None
 
 
 def is_not_modified(fetched: Fetched) -> bool:
@@ -169,9 +180,12 @@ class Fetcher:
                 raise HTTPStatusError(final_url, status)
             body = self._read_limited(response, self.settings.max_bytes, final_url)
             declared = response.headers.get("content-type")
+            filename = attachment_name(response.headers.get("content-disposition"))
         name = url if urlsplit(url).path.lower().endswith(".pdf") else final_url
-        kind = sniff_type(body, declared, name)
-        return replace(base, content=body, content_type=kind, content_hash=content_hash(body))
+        kind = sniff_type(body, declared, filename or name)
+        return replace(
+            base, content=body, content_type=kind, content_hash=content_hash(body), filename=filename
+        )
 
     def fetch_optional(self, url: str, max_bytes: int) -> bytes | None:
         """Body of an auxiliary file (sitemap): None on 4xx; raises on refusals and 5xx."""
@@ -333,27 +347,37 @@ class Fetcher:
                 body = self._read_limited(response, ROBOTS_MAX_BYTES, final_url, cut=True)
             except FetchError:
                 return Robots(allow_all=False)
-        parser = RobotFileParser(f"{origin}/robots.txt")
-        parser.parse(decode_text(body).splitlines())
-        return Robots(parser=parser)
+        return Robots(parser=Protego.parse(decode_text(body)))
 
 
 @dataclass(frozen=True)
 class Robots:
-    """The robots.txt verdict for one origin: parsed rules, or allow/deny everything."""
+    """The robots.txt verdict for one origin: parsed rules, or allow/deny everything.
 
-    parser: RobotFileParser | None = None
+    Rules are read by protego (RFC 9309: `*` and `$` wildcards, longest match wins, Allow
+    beats Disallow on ties), as Scrapy does; urllib.robotparser ignores wildcards and takes
+    the first matching rule, which let "Disallow: /*?druck=" pages through.
+    """
+
+    parser: Protego | None = None
     allow_all: bool = True
 
     def can_fetch(self, user_agent: str, url: str) -> bool:
-        return self.parser.can_fetch(user_agent, url) if self.parser else self.allow_all
+        if self.parser is None:
+            return self.allow_all
+        return bool(self.parser.can_fetch(url, _agent_token(user_agent)))
 
     def crawl_delay(self, user_agent: str) -> float | None:
-        delay = self.parser.crawl_delay(user_agent) if self.parser else None
+        delay = self.parser.crawl_delay(_agent_token(user_agent)) if self.parser else None
         return float(delay) if delay is not None else None
 
     def site_maps(self) -> list[str]:
-        return list((self.parser.site_maps() if self.parser else None) or [])
+        return list(self.parser.sitemaps) if self.parser else []
+
+
+def _agent_token(user_agent: str) -> str:
+    """The product token robots.txt groups match against ("Strategiekompass")."""
+    return user_agent.split("/", 1)[0].split()[0] if user_agent.strip() else "*"
 
 
 def _conditional_headers(previous: Snapshot | None) -> dict[str, str]:

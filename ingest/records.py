@@ -35,6 +35,7 @@ class Fetched:
     etag: str | None = None
     last_modified: str | None = None
     content_hash: str = ""
+    filename: str | None = None  # from Content-Disposition (download.php?id=77 -> plan.pdf)
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,17 @@ def _page(title: str, body: str, head: str = "") -> bytes:
     ).encode()
 
 
+# A realistic strategy body: since the page classifier (not a link keyword) decides what is
+# indexed, the fixture's strategy pages read like strategies.
+STRATEGY_TEXT = """<h2>Ausgangslage</h2><p>Die Digitalisierung verändert, wie wir arbeiten, lernen
+und zusammenleben. Mit dieser Strategie legt die Verwaltung fest, welche Ziele sie bis 2030
+verfolgt und mit welchen Maßnahmen sie diese erreichen will.</p>
+<h2>Handlungsfelder und Ziele</h2><p>In den Handlungsfeldern Verwaltung, Bildung, Mobilität und
+Beteiligung beschreiben wir Leitprojekte, Verantwortlichkeiten und einen Zeitplan für die
+Umsetzung. Die Bürgerinnen und Bürger werden an jedem Schritt beteiligt.</p>
+<h2>Umsetzung</h2><p>Ein Lenkungskreis steuert die Umsetzung, berichtet jährlich dem Rat und
+schreibt die Strategie fort, wenn sich Rahmenbedingungen ändern.</p>"""
+
 GUBEN = _page(
     "Smart-City-Strategie der Stadt Guben",
     """<h1>Smart-City-Strategie der Stadt Guben</h1>
@@ -109,13 +120,14 @@ SITEMAP_ONLY = _page(
 )
 TARGET = _page(
     "Zielseite Strategie",
-    "<h1>Strategie nach Umzug</h1><p>Diese Strategie ist umgezogen und hier zu finden.</p>",
+    "<h1>Strategie nach Umzug</h1><p>Diese Strategie ist umgezogen und hier zu finden.</p>"
+    + STRATEGY_TEXT,
 )
 MALFORMED = (
     b"<html><head><title>Strategie Kaputtstadt</titel><body><h1>Strategie Kaputtstadt<p>"
     b"Unser Leitbild: <b>digital &amp nah<div><table><tr><td>Einwohner: 8.100"
     b"<a href='/strategien/musterstadt-smart-city.html'>Digitalstrategie Musterstadt</a>"
-    b"</p></b></h1></body"
+    b"</p></b></h1>" + STRATEGY_TEXT.encode() + b"</body"
 )
 ERROR_PAGE = _page(
     "Seite nicht gefunden",
@@ -228,7 +240,7 @@ class FixtureSite:
         aktuell = _page(
             "Aktuelle Strategie",
             f"<h1>Aktuelle Digitalstrategie</h1><p>Fassung {self.state.aktuell_version}: "
-            "Wir überarbeiten unsere Ziele regelmäßig.</p>",
+            "Wir überarbeiten unsere Ziele regelmäßig.</p>" + STRATEGY_TEXT,
         )
         html, st = "text/html; charset=utf-8", self.state
         return {

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ingest.catalogue import merge_registry
-from ingest.crawler import crawl, planned_requests
+from ingest.crawler import CrawlReport, crawl
 from ingest.discovery import extract_page_metadata
 from ingest.parsing import parse
 from ingest.pipeline import Indexer, content_hash
@@ -26,7 +26,7 @@ from ingest.registry import RegistryRow, load_registry
 from ingest.snapshots import SnapshotStore
 from ingest.sniffing import decode_text
 from rag.errors import KompassError
-from rag.settings import Settings
+from rag.settings import CrawlSettings, Settings
 
 log = logging.getLogger(__name__)
 CrawlProgress = Callable[[str, int, int], None]
@@ -71,8 +71,13 @@ def crawl_into_index(
     progress: CrawlProgress | None = None,
     indexer: Indexer | None = None,
     dry_run: bool = False,
+    scope: str = "prefix",
 ) -> dict[str, Any]:
-    """Crawl from the start URLs and index what is new or changed (CONTRACT crawl summary)."""
+    """Crawl from the start URLs and index what is new or changed (CONTRACT crawl summary).
+
+    `dry_run` crawls (politely, robots.txt obeyed) but writes nothing: no index, no
+    snapshots; the summary shows each page's decision and the documents it would index.
+    """
     if not start_urls:
         raise KompassError("Keine Start-URL angegeben (--url oder --registry)")
     update: dict[str, Any] = {"allow_private": allow_private or settings.crawl.allow_private}
@@ -80,8 +85,7 @@ def crawl_into_index(
         update["max_pages"] = max_pages
     crawl_settings = settings.crawl.model_copy(update=update)
     if dry_run:
-        planned = planned_requests(start_urls, allow_private=crawl_settings.allow_private)
-        return {"dry_run": True, "planned": planned, "requests": len(planned)}
+        return dry_run_crawl(settings, start_urls, crawl_settings, scope, progress)
     t0 = time.perf_counter()
     own = indexer is None
     idx = indexer or Indexer(settings)
@@ -106,7 +110,9 @@ def crawl_into_index(
     try:
         idx.prepare()
         snapshots = SnapshotStore(settings.data_dir / "snapshots")
-        report = crawl(start_urls, crawl_settings, snapshots, on_document, progress=progress)
+        report = crawl(
+            start_urls, crawl_settings, snapshots, on_document, progress=progress, scope=scope
+        )
         removed = 0
         for doc_id in report.gone_doc_ids:
             if doc_id in idx.existing:
@@ -130,11 +136,56 @@ def crawl_into_index(
             "skipped_external": len(report.skipped_external),
             "gone": report.gone,
             "duplicates": [{"url": u, "same_as": s} for u, s in report.duplicates],
+            "scope": report.scope,
+            "found": [_found(d, report) for d in report.documents],
         }
     finally:
         if own:
             idx.close()
     return summary
+
+
+def _found(doc: Fetched, report: CrawlReport) -> dict[str, Any]:
+    """One found document for the summary: URL, aliases, title and stated facts."""
+    meta, url = doc.source.meta, doc.source.location
+    facts = report.facts.get(url, {})
+    return {
+        "url": url,
+        "aliases": [u for u in doc.source.urls if u != url],
+        "title": meta.title,
+        "type": doc.content_type,
+        "facts": {k: {"value": f.value, "where": f.where} for k, f in facts.items()},
+    }
+
+
+def dry_run_crawl(
+    settings: Settings,
+    start_urls: Sequence[str],
+    crawl_settings: CrawlSettings,
+    scope: str,
+    progress: CrawlProgress | None = None,
+) -> dict[str, Any]:
+    """Crawl into a throw-away snapshot store; report decisions, index nothing."""
+    import tempfile
+    from pathlib import Path
+
+    del settings  # nothing under KOMPASS_DATA_DIR is read or written
+    with tempfile.TemporaryDirectory(prefix="kompass-dry-") as tmp:
+        store = SnapshotStore(Path(tmp))
+        report = crawl(
+            start_urls, crawl_settings, store, lambda *_: None, progress=progress, scope=scope
+        )
+    return {
+        "dry_run": True,
+        "scope": report.scope,
+        "requests": report.fetched + report.not_modified,
+        "decisions": [d.to_json() for d in report.decisions],
+        "found": [_found(d, report) for d in report.documents],
+        "duplicates": [{"url": u, "same_as": s} for u, s in report.duplicates],
+        "skipped_robots": len(report.skipped_robots),
+        "errors": [{"url": u, "reason": r} for u, r in report.errors],
+        "took_s": round(report.took_s, 3),
+    }
 
 
 def registry_start_urls(settings: Settings, registry_path: str | None = None) -> list[str]:

@@ -20,18 +20,33 @@ def crawl(
         Path | None, typer.Option("--registry", help="Start-URLs aus einem Register (sources.csv).")
     ] = None,
     url: Annotated[list[str] | None, typer.Option("--url", help="Start-URL (mehrfach).")] = None,
+    scope: Annotated[
+        str,
+        typer.Option(
+            "--scope",
+            help="host: alle Seiten der Start-Hosts; prefix: nur unter dem Pfad der Start-URL "
+            "(bei einer Startseite die ganze Website).",
+        ),
+    ] = "prefix",
     max_pages: Annotated[int | None, typer.Option("--max-pages", min=1)] = None,
     allow_private: PrivateOpt = False,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Nur geplante Anfragen zeigen, nichts abrufen.")
+        bool,
+        typer.Option(
+            "--dry-run", help="Abrufen und Entscheidungen zeigen, aber nichts indexieren."
+        ),
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Veröffentlichte Strategien höflich abrufen (robots.txt, Pausen) und indexieren.
 
-    Beispiel: kompass crawl --registry corpus/sources.csv --max-pages 50
+    Beispiel: kompass crawl --url https://www.musterstadt.de/ --max-pages 100
     """
+    from ingest.crawlscope import SCOPES
     from ingest.webindex import crawl_into_index, registry_start_urls
+
+    if scope not in SCOPES:
+        fail("--scope muss host oder prefix sein", 2)
 
     s = settings()
     starts = list(url or [])
@@ -55,23 +70,60 @@ def crawl(
             allow_private=allow_private,
             progress=progress,
             dry_run=dry_run,
+            scope=scope,
         )
     )
     if as_json:
         emit(summary)
-    elif dry_run:
-        typer.echo(f"Geplante Anfragen ({summary['requests']}), nichts wurde abgerufen:")
-        for planned in summary["planned"]:
-            typer.echo(f"  GET {planned}")
+        return
+    if progress is not None:
+        typer.echo("", err=True)
+    if dry_run:
+        _echo_decisions(summary)
     else:
         typer.echo(
-            f"\nAbgerufen: {summary['fetched']}, unverändert: {summary['unchanged']}, "
+            f"Abgerufen: {summary['fetched']}, unverändert: {summary['unchanged']}, "
             f"neu/geändert indexiert: {summary['indexed']} ({summary['embedded']} Abschnitte), "
             f"robots.txt: {summary['skipped_robots']} übersprungen, Fehler: {summary['errors']}, "
             f"verschwunden: {len(summary['gone'])} ({summary['took_s']:.1f} s)"
         )
         for f in summary["failed"]:
             typer.echo(f"  FEHLER {f['source']}: {f['reason']}", err=True)
+    _echo_found(summary)
+
+
+_LABELS = {
+    "strategy": "INDEX",
+    "navigation": "FOLGEN",
+    "other": "VERWERFEN",
+    "alias": "ALIAS",
+}
+
+
+def _echo_decisions(summary: dict[str, Any]) -> None:
+    typer.echo(
+        f"Probelauf (nichts indexiert), Umfang {summary['scope']}: {summary['requests']} "
+        f"Anfragen, robots.txt: {summary['skipped_robots']} übersprungen"
+    )
+    for d in summary["decisions"]:
+        note = f"  ({d['note']})" if d["note"] else ""
+        typer.echo(f"  {_LABELS[d['label']]:<9} P={d['p_strategy']:.2f}  {d['url']}{note}")
+
+
+def _echo_found(summary: dict[str, Any]) -> None:
+    found = summary.get("found") or []
+    typer.echo(f"Gefundene Strategiedokumente (neu oder geändert): {len(found)}")
+    for doc in found:
+        facts = ", ".join(
+            f"{k}={v['value']} ({v['where']})" for k, v in doc["facts"].items()
+        )
+        typer.echo(f"  {doc['title'][:80]}\n    {doc['url']}")
+        for alias in doc["aliases"]:
+            typer.echo(f"    auch unter {alias}")
+        if facts:
+            typer.echo(f"    {facts}")
+    for dup in summary.get("duplicates") or []:
+        typer.echo(f"  Duplikat: {dup['url']} = {dup['same_as']}")
 
 
 def add(

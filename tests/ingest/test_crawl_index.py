@@ -75,9 +75,19 @@ def test_private_address_is_refused_without_allow_private(site: FixtureSite, env
     assert site.requests == []
 
 
-def test_dry_run_makes_no_request(site: FixtureSite, env: Path) -> None:
+def test_dry_run_shows_decisions_and_writes_nothing(site: FixtureSite, env: Path) -> None:
     res = RUN.invoke(
         app, ["crawl", "--url", site.url("/strategien/"), "--dry-run", "--json", "--allow-private"]
     )
+    assert res.exit_code == 0, res.output
     plan = json.loads(res.stdout)
-    assert plan["planned"][0].endswith("/robots.txt") and site.requests == []
+    assert site.paths()[0] == "/robots.txt"
+    labels = {d["url"].removeprefix(site.base_url): d["label"] for d in plan["decisions"]}
+    assert labels["/strategien/"] == "navigation"
+    assert labels["/strategien/guben-digitalstrategie.html"] == "strategy"
+    assert any(f["url"].endswith("guben-digitalstrategie.html") for f in plan["found"])
+    assert not env.exists() or not any(env.rglob("*.json"))  # no index, no snapshots
+    human = RUN.invoke(
+        app, ["crawl", "--url", site.url("/strategien/"), "--dry-run", "--allow-private"]
+    )
+    assert "INDEX" in human.stdout and "FOLGEN" in human.stdout

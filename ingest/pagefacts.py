@@ -22,7 +22,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from ingest.discovery import STATES, _from_json_ld, _from_meta, _number, _place
+from ingest.discovery import _NAME, STATES, _from_json_ld, _from_meta, _number
 from ingest.parsing import html_soup
 
 FIELDS = ("municipality", "kind", "state", "population", "year")
@@ -34,13 +34,37 @@ _LABELS = {
         r"^(?:beschlossen|beschluss\w*|verabschiedet|stand|veröffentlich\w*|jahr|datum)\b", re.I
     ),
 }
+_MONTHS = "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
 _ADOPTED = re.compile(
-    r"\b(?:beschlossen|verabschiedet|beschluss\w*|ratsbeschluss|veröffentlicht|stand)\b"
+    r"\b(?:beschlossen|verabschiedet|\w*beschluss\w*|veröffentlicht|stand|fassung)\b"
     r"[^.\n]{0,60}?\b(?:\d{1,2}\.\s?(?:\d{1,2}\.|[A-Za-zäö]+)\s?|(?:0?[1-9]|1[0-2])/|"
-    r"(?:januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\s)?"
+    rf"(?:{_MONTHS})\s)?"
     r"((?:19|20)\d{2})\b",
     re.I,
 )
+_PUBLISHED = re.compile(
+    r"\bim\s+Jahr\s+((?:19|20)\d{2})\s+(?:veröffentlicht|beschlossen|verabschiedet|vorgelegt)"
+    r"|\b(?:Strategie|Konzept|Leitbild|Agenda|Masterplan)\w*\s+(?:von|aus(?:\s+dem\s+Jahr)?)\s+"
+    r"((?:19|20)\d{2})\b(?!\s*(?:bis|-|–))",
+    re.I,
+)
+_TITLE_YEAR = re.compile(rf"^(?:(?:{_MONTHS})\s+)?((?:19|20)\d{{2}})$", re.I)
+# Administrative kinds, strong before weak: "Smart Region X, Strategie des Landkreises X" is a
+# Landkreis; "Region" (also in compounds: Zukunftsregion, Modellregion) only when nothing else.
+_KIND_WORDS = {
+    "landeshauptstadt": "Stadt", "hansestadt": "Stadt", "kreisstadt": "Stadt",
+    "große kreisstadt": "Stadt", "stadt": "Stadt", "gemeinde": "Gemeinde", "markt": "Gemeinde",
+    "verbandsgemeinde": "Gemeinde", "samtgemeinde": "Gemeinde", "amt": "Amt",
+    "landkreis": "Landkreis", "kreis": "Landkreis",
+}  # fmt: skip
+_PREFIXED = ("landkreis", "kreis", "amt")  # the registry names them "Landkreis X", "Amt X"
+_STRONG_PLACE = re.compile(
+    r"\b(Landeshauptstadt|Hansestadt|Große[n]? Kreisstadt|Kreisstadt|Stadt|Verbandsgemeinde"
+    r"|Samtgemeinde|Gemeinde|Markt|Amt(?:es)?|Landkreis(?:es)?|Kreis(?:es)?)\s+(" + _NAME + r")"
+)
+_WEAK_PLACE = re.compile(r"\b(?:[A-ZÄÖÜ][a-zäöü]+)?[Rr]egion\s+(" + _NAME + r")")
+_NOT_A_NAME = re.compile(r"^(?:und|der|die|das|des|für|mit|von|im|in|am|zu|ist|hat|wird)$", re.I)
+_SEGMENT = re.compile(r"\s*[·•|;,]\s*")
 _POPULATION = re.compile(
     r"(?:(?:rund|ca\.|etwa|knapp|über)\s+)?(\d{1,3}(?:[.\s\u202f]\d{3})+|\d{3,7})\s*"
     r"(Mio\.?|Millionen)?\s+Einwohner",
@@ -82,6 +106,7 @@ def html_facts(html: str) -> dict[str, Fact]:
     _add(facts, _pairs_facts(_label_pairs(soup)), "Tabelle/Definitionsliste")
     text = " ".join(soup.get_text(" ").split())
     _add(facts, text_facts(text), "Text")
+    _add(facts, find_place(_main_text(soup)) or {}, "Text")
     _add(facts, address_facts(footer_text), "Fußzeile/Impressum")
     return {k: v for k, v in facts.items() if k in FIELDS}
 
@@ -90,8 +115,11 @@ def pdf_facts(text: str) -> dict[str, Fact]:
     """Facts a PDF states: its title page (first ~1500 chars) first, then the text."""
     facts: dict[str, Fact] = {}
     head = text[:1500]
-    _add(facts, _place(" ".join(head.split())) or {}, "PDF-Titelseite")
+    _add(facts, find_place(" ".join(head.split())) or {}, "PDF-Titelseite")
     _add(facts, text_facts(" ".join(head.split())), "PDF-Titelseite")
+    for line in [ln.strip() for ln in head.splitlines() if ln.strip()][:8]:
+        if m := _TITLE_YEAR.match(line):
+            _add(facts, {"year": int(m.group(1))}, "PDF-Titelseite")
     _add(facts, text_facts(" ".join(text[:30_000].split())), "PDF-Text")
     _add(facts, address_facts(" ".join(text[:30_000].split())), "PDF-Impressum")
     return {k: v for k, v in facts.items() if k in FIELDS}
@@ -108,9 +136,45 @@ def text_facts(text: str) -> dict[str, Any]:
         if m.group(1) in STATES:
             found["state"] = m.group(1)
             break
+    else:  # a bare Land name as one item of a fact line: "Stadt X · Niedersachsen · ..."
+        for segment in _SEGMENT.split(text):
+            if segment.strip() in STATES:
+                found["state"] = segment.strip()
+                break
     if m := _ADOPTED.search(text):
         found["year"] = int(m.group(1))
+    elif m := _PUBLISHED.search(text):
+        found["year"] = int(m.group(1) or m.group(2))
     return {k: v for k, v in found.items() if v is not None}
+
+
+def find_place(text: str) -> dict[str, str] | None:
+    """The first administrative unit named ("Stadt Guben", "des Landkreises Northeim"),
+    in the registry's naming (Landkreise and Ämter keep their word); "Region X" last."""
+    for m in _STRONG_PLACE.finditer(text):
+        name = m.group(2).strip(" .-")
+        if _NOT_A_NAME.match(name.split()[0]):
+            continue
+        word = m.group(1).lower()
+        word = re.sub(r"(?:es|n)$", "", word) if word not in ("kreis",) else word
+        word = {"große kreisstadt": "kreisstadt", "großen kreisstadt": "kreisstadt"}.get(word, word)
+        kind = _KIND_WORDS.get(word, "Stadt")
+        if word in _PREFIXED:
+            name = f"{'Kreis' if word == 'kreis' else word.capitalize()} {name}"
+        return {"municipality": name, "kind": kind}
+    if m := _WEAK_PLACE.search(text):
+        name = m.group(1).strip(" .-")
+        if not _NOT_A_NAME.match(name.split()[0]):
+            return {"municipality": name, "kind": "Region"}
+    return None
+
+
+def _main_text(soup: BeautifulSoup) -> str:
+    """Text of <main>/<article> (or the body without nav/header): where the page speaks."""
+    main = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"})
+    if main is None:
+        return " ".join(soup.get_text(" ").split())
+    return " ".join(main.get_text(" ").split())
 
 
 def address_facts(text: str) -> dict[str, Any]:
@@ -145,7 +209,7 @@ def _pop_footer(soup: BeautifulSoup) -> str:
 def _heading_facts(soup: BeautifulSoup) -> dict[str, Any]:
     for name in ("h1", "title", "h2"):
         for tag in soup.find_all(name)[:3]:
-            if place := _place(" ".join(tag.get_text(" ").split())):
+            if place := find_place(" ".join(tag.get_text(" ").split())):
                 return dict(place)
     return {}
 
@@ -182,5 +246,5 @@ def _pair_value(key: str, label: str, value: str) -> dict[str, Any]:
     if key == "year":
         m = re.search(r"\b((?:19|20)\d{2})\b", value)
         return {"year": int(m.group(1))} if m else {}
-    place = _place(f"{label} {value}") or _place(value)
+    place = find_place(f"{label} {value}") or find_place(value)
     return dict(place) if place else {}

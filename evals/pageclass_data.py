@@ -110,6 +110,48 @@ NEGATIVES: dict[str, tuple[str, list[str]]] = {
         "Bekanntmachung: Die Satzung liegt im Rathaus, Zimmer {n}, öffentlich aus.",
     ]),
 }  # fmt: skip
+# Hard negatives: pages that use strategy words but are not a strategy.
+NEGATIVES.update({
+    "stelle-digital": ("other", [
+        "Stellenausschreibung: Referentin oder Referent Digitalisierung (m/w/d) bei der Stadt {t}.",
+        "Sie wirken an der Umsetzung der Digitalstrategie mit und betreuen IT-Projekte.",
+        "Wir bieten eine unbefristete Stelle in Entgeltgruppe 11 TVöD und mobiles Arbeiten.",
+        "Bewerbungsschluss ist der {d}. Kennziffer {n}/2024, Personalamt der Stadt {t}.",
+    ]),
+    "stabsstelle": ("other", [
+        "Stabsstelle Digitalisierung und Smart City der Stadt {t}.",
+        "Leitung: Herr Becker, Telefon 0{n}-4 10, E-Mail digital@{t}.de, Zimmer {n}.",
+        "Die Stabsstelle koordiniert die Digitalisierung der Verwaltung und die Strategie.",
+        "Sprechzeiten nach Vereinbarung. Organigramm der Verwaltung als PDF.",
+    ]),
+    "presse-strategie": ("other", [
+        "Pressemitteilung vom {d}: Stadtrat beschließt die Digitalstrategie.",
+        "Mit großer Mehrheit hat der Stadtrat von {t} am Dienstagabend die Strategie beschlossen.",
+        "Der Bürgermeister dankte allen, die sich beteiligt haben. Die Strategie steht online.",
+        "Fragen beantwortet die Pressestelle unter Telefon 0{n}-1 23.",
+    ]),
+    "foerderung": ("other", [
+        "Förderprogramm Digitale Kommune: Zuschüsse für Digitalisierungsprojekte.",
+        "Antragsberechtigt sind Städte und Gemeinden mit einer beschlossenen Digitalstrategie.",
+        "Gefördert werden bis zu 80 Prozent der Ausgaben, höchstens {n}0.000 Euro.",
+        "Anträge können bis zum {d} über das Förderportal eingereicht werden.",
+        "Ansprechpartner in der Bewilligungsstelle: Telefon 0{n}-55 0.",
+    ]),
+})  # fmt: skip
+VISION_POOL = (
+    "Ausgangslage: Die Digitalisierung verändert, wie wir leben, arbeiten und die Verwaltung "
+    "erreichen. Eine Bestandsaufnahme mit Workshops und einer Umfrage zeigte, wo wir stehen.",
+    "Handlungsfelder: Digitale Verwaltung, Bildung, Mobilität, Wirtschaft und Teilhabe. Für "
+    "jedes Handlungsfeld beschreiben wir Ziele, Maßnahmen und Leitprojekte.",
+    "Ziele: Bis 2030 sollen alle Verwaltungsleistungen online verfügbar sein, jede Schule ist "
+    "digital ausgestattet und jeder Haushalt hat einen Glasfaseranschluss.",
+    "Maßnahmen: Ein offenes Datenportal, ein digitales Bürgerbüro, Sensoren für Parkplätze und "
+    "Straßenbeleuchtung sowie Lernorte für ältere Menschen werden umgesetzt.",
+    "Umsetzung: Ein Lenkungskreis steuert die Umsetzung, berichtet jährlich dem Rat und "
+    "schreibt die Strategie fort. Bürgerinnen und Bürger werden beteiligt.",
+    "Beteiligung: In Zukunftswerkstätten, Online-Umfragen und Gesprächen mit Vereinen und "
+    "Unternehmen sind mehr als 500 Ideen eingegangen, die in die Strategie eingeflossen sind.",
+)
 LISTINGS = ("Aktuelles", "Praxisbeispiele", "Projekte", "Downloads", "Suchergebnisse", "Sitemap")
 
 
@@ -181,23 +223,37 @@ def _strategy_pages(rng: random.Random) -> list[LabelledPage]:
     for i in range(3):  # the whole strategy as PDF text, in three parts
         part = text[i * len(text) // 3 : (i + 1) * len(text) // 3][:60_000]
         pages.append(LabelledPage(f"ulm/pdf{i}", "strategy", f"ulm/pdf{i}", text=part, is_pdf=True))
-    for seed, label in (("000", "strategy"), ("003", "strategy"), ("004", "strategy")):
-        path = next((ROOT / "corpus" / "seeds").glob(f"{seed}_*.txt"))
-        body = "".join(f"<p>{p}</p>" for p in path.read_text(encoding="utf-8").split("\n\n"))
-        town = rng.choice(TOWNS)
-        html = _chrome(town, "Digitalstrategie", body, rng)
-        pages.append(LabelledPage(f"seed/{seed}", label, f"seed/{seed}", html=html))
+    return pages + _registry_strategy_pages(rng)
+
+
+def _registry_strategy_pages(rng: random.Random) -> list[LabelledPage]:
+    """Short strategy pages (a portal's summary of a strategy) built around the registry's
+    real strategy titles and vision statements."""
+    import csv
+
+    pages = []
+    with (ROOT / "corpus" / "sources.csv").open(encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r.get("vision_slogan")]
+    for i, row in enumerate(rows[:24]):
+        parts = rng.sample(VISION_POOL, k=rng.randint(3, 5))
+        body = f"<h1>{row['title']}</h1><h2>Vision</h2><p>{row['vision_slogan']}</p>"
+        body += "".join(
+            f"<h2>{p.split(':')[0]}</h2><p>{p.split(':', 1)[1].strip()}</p>" for p in parts
+        )
+        html = _chrome(rng.choice(TOWNS), row["title"][:60], body, rng)
+        pages.append(LabelledPage(f"registry/{row['id']}", "strategy", f"registry/{i % 8}", html=html))
     return pages
 
 
 def _seed_negatives(rng: random.Random) -> list[LabelledPage]:
-    """Seed texts that talk about strategies but are events/reports: hard negatives."""
+    """Seed texts talk about strategies (guidance, workshops, reports) but none is a
+    municipality's strategy: hard negatives."""
     pages = []
-    for seed in ("001", "002"):
+    for seed in ("000", "001", "002", "003", "004"):
         path = next((ROOT / "corpus" / "seeds").glob(f"{seed}_*.txt"))
         body = "".join(f"<p>{p}</p>" for p in path.read_text(encoding="utf-8").split("\n\n"))
         html = _chrome(rng.choice(TOWNS), "Workshop", body, rng)
-        pages.append(LabelledPage(f"seed/{seed}", "other", "seed-events", html=html))
+        pages.append(LabelledPage(f"seed/{seed}", "other", f"seed/{seed}", html=html))
     return pages
 
 

@@ -19,14 +19,15 @@ from dataclasses import dataclass
 
 from ingest.parsing import html_soup
 
-# German strategy vocabulary (stems, folded to lower case). Features, never a rule.
+# German strategy vocabulary (stems, lower case): words that name what a strategy *is*
+# (vision, fields of action, goals, measures), not words every municipal page uses
+# ("Verwaltung", "Stadt"). Features, never a rule.
 STRATEGY_STEMS = (
-    "strategie", "leitbild", "vision", "handlungsfeld", "ziel", "maßnahme", "massnahme",
-    "digitalisierung", "digitale", "smart city", "smart region", "smart-city", "zukunft",
-    "umsetzung", "leitlinie", "zielbild", "agenda", "masterplan", "handlungsempfehlung",
-    "beteiligung", "bürgerbeteiligung", "daseinsvorsorge", "infrastruktur", "nachhaltig",
-    "kapitel", "vorwort", "ausgangslage", "leitprojekt", "schwerpunkt", "mobilität",
-    "verwaltung", "transformation", "handlungsbedarf", "roadmap", "konzept",
+    "strategie", "leitbild", "vision", "handlungsfeld", "zielbild", "ziele ", "maßnahmen",
+    "massnahmen", "digitalisierung", "smart city", "smart region", "smart-city", "leitlinie",
+    "agenda", "masterplan", "handlungsempfehlung", "leitprojekt", "schwerpunkte", "roadmap",
+    "umsetzung", "transformation", "handlungsbedarf", "strategisch", "zukunftsbild",
+    "bürgerbeteiligung", "fortschreibung", "ausgangslage", "querschnitt",
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß\-]+")
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)?\d{2}\b|\b\d{1,2}:\d{2}\s?Uhr\b")
@@ -38,7 +39,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 FEATURE_NAMES = (
     "log_chars", "link_density", "log_links", "vocab_density", "vocab_diversity",
     "vocab_title", "log_headings", "future_years", "date_density", "contact_density",
-    "sentence_len", "is_pdf", "list_share",
+    "sentence_len", "is_pdf", "list_share", "para_len", "long_text",
 )  # fmt: skip
 
 
@@ -115,6 +116,7 @@ def features(view: PageView) -> dict[str, float]:
     hits, distinct = _stem_hits(main)
     title_hits, _ = _stem_hits(" ".join((view.title, *view.headings[:12])))
     sentences = max(1, len(_SENTENCE_END.findall(main)))
+    paragraphs = [p for p in main.split("\n") if p.strip()]
     visible = max(1, view.visible_chars)
     return {
         "log_chars": math.log1p(len(main)) / 10,
@@ -130,6 +132,8 @@ def features(view: PageView) -> dict[str, float]:
         "sentence_len": min(1.0, words / sentences / 30),
         "is_pdf": 1.0 if view.is_pdf else 0.0,
         "list_share": min(1.0, view.list_chars / visible),
+        "para_len": min(1.0, len(main) / max(1, len(paragraphs)) / 400),
+        "long_text": min(1.0, words / 1500),
     }
 
 

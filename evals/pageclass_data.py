@@ -267,6 +267,16 @@ def _fill(sentence: str, town: str, rng: random.Random) -> str:
     return sentence
 
 
+def _table(town: str, rng: random.Random) -> str:
+    """A schedule table (waste collection, council dates, opening hours): no sentences."""
+    head = rng.choice((("Bezirk", "Restmüll", "Bio", "Papier"), ("Gremium", "Datum", "Ort", "Uhrzeit")))
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_fill(c, town, rng)}</td>" for c in ("Nord {n}", "{d}", "Mo, 14-tägig", "18:00 Uhr")) + "</tr>"
+        for _ in range(rng.randint(4, 12))
+    )
+    return "<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + f"</tr>{rows}</table>"
+
+
 def _genre_pages(rng: random.Random, per_genre: int) -> list[LabelledPage]:
     pages = []
     for genre, (label, pool) in NEGATIVES.items():
@@ -274,6 +284,8 @@ def _genre_pages(rng: random.Random, per_genre: int) -> list[LabelledPage]:
             town = rng.choice(TOWNS)
             chosen = rng.sample(pool, k=max(3, len(pool) - rng.randint(0, 2)))
             body = "".join(f"<p>{_fill(s, town, rng)}</p>" for s in chosen)
+            if genre in ("abfall", "sitzung", "veranstaltung", "kontakt") and i % 2:
+                body = f"<p>{_fill(pool[0], town, rng)}</p>" + _table(town, rng)
             title = _fill(pool[0].split(":")[0].split(".")[0], town, rng)
             html = _chrome(town, title, f"<h1>{title}</h1>{body}", rng)
             pages.append(LabelledPage(f"{genre}/{i}", label, genre, html=html, title=title))

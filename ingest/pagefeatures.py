@@ -31,7 +31,12 @@ STRATEGY_STEMS = (
 )  # fmt: skip
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß\-]+")
 _DATE = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?(?:19|20)?\d{2}\b|\b\d{1,2}:\d{2}\s?Uhr\b")
-_FUTURE_YEAR = re.compile(r"\b20(?:2[5-9]|[3-5]\d)\b")
+# Horizon language ("bis 2030", "Vision 2035", "Zielbild 2040"), independent of today's date.
+_HORIZON = re.compile(
+    r"\b(?:bis|Vision|Ziel\w*|Horizont|Agenda|Strategie|Leitbild|Perspektive)\s*"
+    r"(?:zum\s+Jahr\s+|ins\s+Jahr\s+|Jahr\s+)?[„\"]?(20[2-9]\d)\b",
+    re.IGNORECASE,
+)
 _CONTACT = re.compile(
     r"@[\w.-]+\.\w{2,}|\bTel\.?|\bTelefon\b|\bFax\b|\b\d{5}\s+[A-ZÄÖÜ]|\bE-Mail\b|\bÖffnungszeiten\b"
 )
@@ -126,10 +131,10 @@ def features(view: PageView) -> dict[str, float]:
         "vocab_diversity": distinct / len(STRATEGY_STEMS),
         "vocab_title": min(3, title_hits) / 3,
         "log_headings": math.log1p(len(view.headings)) / 4,
-        "future_years": min(1.0, 100 * len(_FUTURE_YEAR.findall(main)) / words),
+        "future_years": min(1.0, 100 * len(_HORIZON.findall(main)) / words),
         "date_density": min(1.0, 20 * len(_DATE.findall(main)) / words),
         "contact_density": min(1.0, 20 * len(_CONTACT.findall(main)) / words),
-        "sentence_len": min(1.0, words / sentences / 30),
+        "sentence_len": min(1.0, words / sentences / 30) if sentences >= 3 else 0.5,
         "is_pdf": 1.0 if view.is_pdf else 0.0,
         "list_share": min(1.0, view.list_chars / visible),
         "para_len": min(1.0, len(main) / max(1, len(paragraphs)) / 400),

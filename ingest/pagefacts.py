@@ -65,6 +65,12 @@ _STRONG_PLACE = re.compile(
 _WEAK_PLACE = re.compile(r"\b(?:[A-ZÄÖÜ][a-zäöü]+)?[Rr]egion\s+(" + _NAME + r")")
 _NOT_A_NAME = re.compile(r"^(?:und|der|die|das|des|für|mit|von|im|in|am|zu|ist|hat|wird)$", re.I)
 _SEGMENT = re.compile(r"\s*[·•|;,]\s*")
+_LAND = "|".join(sorted((re.escape(x) for x in STATES), key=len, reverse=True))
+_STATE_IN = re.compile(
+    r"\b(?:in|aus|im\s+(?:Norden|Süden|Osten|Westen|Nordwesten|Nordosten|Südwesten|Südosten"
+    rf"|Herzen|Zentrum)|des\s+Landes|Land)\s+({_LAND})s?\b"
+)
+_ZIP_STATE = re.compile(rf"\b\d{{5}}\s+[A-ZÄÖÜ][^()\d]{{1,40}}?\s*\(({_LAND})\)")
 _POPULATION = re.compile(
     r"(?:(?:rund|ca\.|etwa|knapp|über)\s+)?(\d{1,3}(?:[.\s\u202f]\d{3})+|\d{3,7})\s*"
     r"(Mio\.?|Millionen)?\s+Einwohner",
@@ -132,20 +138,27 @@ def text_facts(text: str) -> dict[str, Any]:
         found["population"] = _number(m.group(1), millions=bool(m.group(2)))
     elif m := _POPULATION.search(text):
         found["population"] = _number(m.group(1), millions=bool(m.group(2)))
-    for m in _STATE_PHRASE.finditer(text):
-        if m.group(1) in STATES:
-            found["state"] = m.group(1)
-            break
-    else:  # a bare Land name as one item of a fact line: "Stadt X · Niedersachsen · ..."
-        for segment in _SEGMENT.split(text):
-            if segment.strip() in STATES:
-                found["state"] = segment.strip()
-                break
+    found.update(_state_of(text))
     if m := _ADOPTED.search(text):
         found["year"] = int(m.group(1))
     elif m := _PUBLISHED.search(text):
         found["year"] = int(m.group(1) or m.group(2))
     return {k: v for k, v in found.items() if v is not None}
+
+
+def _state_of(text: str) -> dict[str, str]:
+    """The Land a text places itself in: "Bundesland: X", "Freistaat X", "in X", "im Norden
+    Xs", "(X)" after a postcode, or a bare Land name as one item of a fact line."""
+    for m in _STATE_PHRASE.finditer(text):
+        if m.group(1) in STATES:
+            return {"state": m.group(1)}
+    for pattern in (_STATE_IN, _ZIP_STATE):
+        if m := pattern.search(text):
+            return {"state": m.group(1)}
+    for segment in _SEGMENT.split(text):
+        if segment.strip() in STATES:
+            return {"state": segment.strip()}
+    return {}
 
 
 def find_place(text: str) -> dict[str, str] | None:
@@ -184,11 +197,18 @@ def address_facts(text: str) -> dict[str, Any]:
     not a municipality, and must not make every page on it belong to the capital.
     """
     towns = {m.group(1) for m in _ZIP_TOWN.finditer(text)}
+    found: dict[str, Any] = {}
     for m in _ADMIN.finditer(text):
         name = m.group(2)
         if name in towns or any(t.startswith(name) for t in towns):
-            return {"municipality": name, "kind": _ADMIN_KIND[m.group(1).lower()]}
-    return {}
+            found = {"municipality": name, "kind": _ADMIN_KIND[m.group(1).lower()]}
+            break
+    place = find_place(text)
+    if not found and place and any(t.startswith(place["municipality"]) for t in towns):
+        found = dict(place)
+    if found:  # the site is the municipality's own: its address names its Land
+        found.update(_state_of(text))
+    return found
 
 
 def _add(facts: dict[str, Fact], found: dict[str, Any], where: str) -> None:

@@ -45,7 +45,9 @@ _ADOPTED = re.compile(
 _PUBLISHED = re.compile(
     r"\bim\s+Jahr\s+((?:19|20)\d{2})\s+(?:veröffentlicht|beschlossen|verabschiedet|vorgelegt)"
     r"|\b(?:Strategie|Konzept|Leitbild|Agenda|Masterplan)\w*\s+(?:von|aus(?:\s+dem\s+Jahr)?)\s+"
-    r"((?:19|20)\d{2})\b(?!\s*(?:bis|-|–))",
+    r"((?:19|20)\d{2})\b(?!\s*(?:bis|-|–))"
+    rf"|\b(?:am|vom)\s+\d{{1,2}}\.\s?(?:\d{{1,2}}\.|(?:{_MONTHS}))\s?((?:19|20)\d{{2}})\s+"
+    r"(?:\w+\s+){0,3}?(?:beschlossen|verabschiedet|veröffentlicht)",
     re.I,
 )
 _TITLE_YEAR = re.compile(rf"^(?:(?:{_MONTHS})\s+)?((?:19|20)\d{{2}})$", re.I)
@@ -112,6 +114,7 @@ def html_facts(html: str) -> dict[str, Fact]:
     _add(facts, _pairs_facts(_label_pairs(soup)), "Tabelle/Definitionsliste")
     text = " ".join(soup.get_text(" ").split())
     _add(facts, text_facts(text), "Text")
+    _add(facts, _state_element(soup), "Angabe auf der Seite")
     _add(facts, find_place(_main_text(soup)) or {}, "Text")
     _add(facts, address_facts(footer_text), "Fußzeile/Impressum")
     return {k: v for k, v in facts.items() if k in FIELDS}
@@ -142,7 +145,7 @@ def text_facts(text: str) -> dict[str, Any]:
     if m := _ADOPTED.search(text):
         found["year"] = int(m.group(1))
     elif m := _PUBLISHED.search(text):
-        found["year"] = int(m.group(1) or m.group(2))
+        found["year"] = int(next(g for g in m.groups() if g))
     return {k: v for k, v in found.items() if v is not None}
 
 
@@ -224,6 +227,19 @@ def _pop_footer(soup: BeautifulSoup) -> str:
         parts.append(" ".join(tag.get_text(" ").split()))
         tag.decompose()
     return " ".join(parts)
+
+
+def _state_element(soup: BeautifulSoup) -> dict[str, str]:
+    """A Land named as an element's whole text (a fact item: <dd>, <li>, <span>) in the
+    page's main part (header and navigation excluded)."""
+    root = soup.find("main") or soup.find("article") or soup.body or soup
+    for tag in root.find_all(["dd", "li", "span", "td", "p", "div", "strong"]):
+        if tag.find_parent(["nav", "header"]) is not None:
+            continue
+        text = " ".join(tag.get_text(" ").split())
+        if text in STATES:
+            return {"state": text}
+    return {}
 
 
 def _heading_facts(soup: BeautifulSoup) -> dict[str, Any]:

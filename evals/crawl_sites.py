@@ -63,7 +63,9 @@ class SiteScore:
 
 def _key(url_or_path: str) -> str:
     """Comparable form: path + query after the crawler's own cleaning (sorted, no trackers)."""
-    parts = urlsplit(clean_url("http://h" + url_or_path if url_or_path.startswith("/") else url_or_path))
+    parts = urlsplit(
+        clean_url("http://h" + url_or_path if url_or_path.startswith("/") else url_or_path)
+    )
     return parts.path + ("?" + parts.query if parts.query else "")
 
 
@@ -198,7 +200,11 @@ def table(scores: list[SiteScore]) -> str:
             f"{s.aliases_merged} | {s.requests} | {len(s.robots_violations)} | {traps} | "
             f"{s.took_s} |"
         )
-    rows += ["", "Metadata (correct / stated; wrong, missed, invented where nothing is stated):", ""]
+    rows += [
+        "",
+        "Metadata (correct / stated; wrong, missed, invented where nothing is stated):",
+        "",
+    ]
     rows += ["| site | " + " | ".join(FIELDS) + " |", "|---" * (len(FIELDS) + 1) + "|"]
     for s in scores:
         cells = []
@@ -206,7 +212,9 @@ def table(scores: list[SiteScore]) -> str:
             c = s.fields.get(name, {})
             stated = c.get("correct", 0) + c.get("wrong", 0) + c.get("missed", 0)
             extra = [f"{k} {c[k]}" for k in ("wrong", "missed", "invented") if c.get(k)]
-            cells.append(f"{c.get('correct', 0)}/{stated}" + (f" ({', '.join(extra)})" if extra else ""))
+            cells.append(
+                f"{c.get('correct', 0)}/{stated}" + (f" ({', '.join(extra)})" if extra else "")
+            )
         rows.append(f"| {s.site} | " + " | ".join(cells) + " |")
     return "\n".join(rows)
 

@@ -241,7 +241,9 @@ def _registry_strategy_pages(rng: random.Random) -> list[LabelledPage]:
             f"<h2>{p.split(':')[0]}</h2><p>{p.split(':', 1)[1].strip()}</p>" for p in parts
         )
         html = _chrome(rng.choice(TOWNS), row["title"][:60], body, rng)
-        pages.append(LabelledPage(f"registry/{row['id']}", "strategy", f"registry/{i % 8}", html=html))
+        pages.append(
+            LabelledPage(f"registry/{row['id']}", "strategy", f"registry/{i % 8}", html=html)
+        )
     return pages
 
 
@@ -269,9 +271,16 @@ def _fill(sentence: str, town: str, rng: random.Random) -> str:
 
 def _table(town: str, rng: random.Random) -> str:
     """A schedule table (waste collection, council dates, opening hours): no sentences."""
-    head = rng.choice((("Bezirk", "Restmüll", "Bio", "Papier"), ("Gremium", "Datum", "Ort", "Uhrzeit")))
+    head = rng.choice(
+        (("Bezirk", "Restmüll", "Bio", "Papier"), ("Gremium", "Datum", "Ort", "Uhrzeit"))
+    )
     rows = "".join(
-        "<tr>" + "".join(f"<td>{_fill(c, town, rng)}</td>" for c in ("Nord {n}", "{d}", "Mo, 14-tägig", "18:00 Uhr")) + "</tr>"
+        "<tr>"
+        + "".join(
+            f"<td>{_fill(c, town, rng)}</td>"
+            for c in ("Nord {n}", "{d}", "Mo, 14-tägig", "18:00 Uhr")
+        )
+        + "</tr>"
         for _ in range(rng.randint(4, 12))
     )
     return "<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + f"</tr>{rows}</table>"
@@ -314,9 +323,13 @@ def _listing_pages(rng: random.Random, per_kind: int) -> list[LabelledPage]:
                 for j, t in enumerate(items)
             )
             pager = " ".join(f'<a href="?seite={p}">{p}</a>' for p in range(1, 6))
-            body = f"<h1>{kind}</h1><ul>{lis}</ul><div>{pager} <a href='?seite=2'>Weiter »</a></div>"
+            body = (
+                f"<h1>{kind}</h1><ul>{lis}</ul><div>{pager} <a href='?seite=2'>Weiter »</a></div>"
+            )
             html = _chrome(town, kind, body, rng)
-            pages.append(LabelledPage(f"liste/{kind}/{i}", "navigation", f"liste-{kind}", html=html))
+            pages.append(
+                LabelledPage(f"liste/{kind}/{i}", "navigation", f"liste-{kind}", html=html)
+            )
     return pages
 
 

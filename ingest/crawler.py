@@ -336,9 +336,9 @@ class _Crawl:
                 return snap
         same_text = self.by_text.get(page.text_key or "")
         if same_text and same_text != url:
-            snap = self.store.get(same_text)
-            if snap is not None and snap.doc_id:
-                return snap
+            known = self.store.get(same_text)
+            if known is not None and known.doc_id:
+                return known
         return None
 
     def _split_aliases(self, url: str, previous: Snapshot) -> None:
@@ -356,9 +356,7 @@ class _Crawl:
                 urls = (*doc.source.urls, alias)
                 self.documents[i] = replace(doc, source=replace(doc.source, urls=urls))
 
-    def _with_source(
-        self, fetched: Fetched, url: str, doc_id: str, page: PageAnalysis
-    ) -> Fetched:
+    def _with_source(self, fetched: Fetched, url: str, doc_id: str, page: PageAnalysis) -> Fetched:
         """Attach a Source with the document id, all known URLs and facts the document states."""
         snap = self.store.get(url)
         urls = (url, *(snap.also_known_as if snap else ()))

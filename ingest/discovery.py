@@ -176,7 +176,10 @@ def _area_of(tag: Tag) -> str:
         if name in _AREA_TAGS:
             return _AREA_TAGS[name]
         marks = " ".join(
-            [*(str(c) for c in parent.get_attribute_list("class") if c), str(parent.get("id") or "")]
+            [
+                *(str(c) for c in parent.get_attribute_list("class") if c),
+                str(parent.get("id") or ""),
+            ]
         ).lower()
         for mark, area in _AREA_MARKS:
             if mark in marks:

@@ -184,7 +184,11 @@ class Fetcher:
         name = url if urlsplit(url).path.lower().endswith(".pdf") else final_url
         kind = sniff_type(body, declared, filename or name)
         return replace(
-            base, content=body, content_type=kind, content_hash=content_hash(body), filename=filename
+            base,
+            content=body,
+            content_type=kind,
+            content_hash=content_hash(body),
+            filename=filename,
         )
 
     def fetch_optional(self, url: str, max_bytes: int) -> bytes | None:

@@ -94,10 +94,9 @@ def predict(model: Model, x: np.ndarray) -> list[Verdict]:
     """Verdicts for the rows of x: strategy iff P(strategy) >= threshold."""
     out = []
     for p in model.probabilities(np.atleast_2d(x)):
+        label = "navigation" if p[1] >= p[2] else "other"
         if p[0] >= model.threshold:
             label = "strategy"
-        else:
-            label = "navigation" if p[1] >= p[2] else "other"
         out.append(Verdict(label, float(p[0]), float(p[1])))
     return out
 

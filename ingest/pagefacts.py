@@ -29,7 +29,9 @@ FIELDS = ("municipality", "kind", "state", "population", "year")
 _LABELS = {
     "population": re.compile(r"^(?:einwohner\w*|bevölkerung\w*|bewohner\w*)\b", re.I),
     "state": re.compile(r"^(?:bundesland|land)\s*$", re.I),
-    "municipality": re.compile(r"^(?:kommune|gemeinde|stadt|landkreis|ort|herausgeber\w*)\s*$", re.I),
+    "municipality": re.compile(
+        r"^(?:kommune|gemeinde|stadt|landkreis|ort|herausgeber\w*)\s*$", re.I
+    ),
     "year": re.compile(
         r"^(?:beschlossen|beschluss\w*|verabschiedet|stand|veröffentlich\w*|jahr|datum)\b", re.I
     ),
@@ -137,9 +139,7 @@ def pdf_facts(text: str) -> dict[str, Fact]:
 def text_facts(text: str) -> dict[str, Any]:
     """Facts from running text: population, Land, adoption/"Stand" year, place in a phrase."""
     found: dict[str, Any] = {}
-    if m := _POP_LABEL.search(text):
-        found["population"] = _number(m.group(1), millions=bool(m.group(2)))
-    elif m := _POPULATION.search(text):
+    if (m := _POP_LABEL.search(text)) or (m := _POPULATION.search(text)):
         found["population"] = _number(m.group(1), millions=bool(m.group(2)))
     found.update(_state_of(text))
     if m := _ADOPTED.search(text):
@@ -156,8 +156,8 @@ def _state_of(text: str) -> dict[str, str]:
         if m.group(1) in STATES:
             return {"state": m.group(1)}
     for pattern in (_STATE_IN, _ZIP_STATE):
-        if m := pattern.search(text):
-            return {"state": m.group(1)}
+        if found := pattern.search(text):
+            return {"state": found.group(1)}
     for segment in _SEGMENT.split(text):
         if segment.strip() in STATES:
             return {"state": segment.strip()}
@@ -178,8 +178,8 @@ def find_place(text: str) -> dict[str, str] | None:
         if word in _PREFIXED:
             name = f"{'Kreis' if word == 'kreis' else word.capitalize()} {name}"
         return {"municipality": name, "kind": kind}
-    if m := _WEAK_PLACE.search(text):
-        name = m.group(1).strip(" .-")
+    if weak := _WEAK_PLACE.search(text):
+        name = weak.group(1).strip(" .-")
         if not _NOT_A_NAME.match(name.split()[0]):
             return {"municipality": name, "kind": "Region"}
     return None
@@ -187,7 +187,7 @@ def find_place(text: str) -> dict[str, str] | None:
 
 def _main_text(soup: BeautifulSoup) -> str:
     """Text of <main>/<article> (or the body without nav/header): where the page speaks."""
-    main = soup.find("main") or soup.find("article") or soup.find(attrs={"role": "main"})
+    main = soup.find("main") or soup.find("article") or soup.find(role="main")
     if main is None:
         return " ".join(soup.get_text(" ").split())
     return " ".join(main.get_text(" ").split())

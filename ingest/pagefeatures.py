@@ -70,9 +70,7 @@ def view_of_html(html: str, url: str | None = None) -> PageView:
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     title = " ".join(soup.title.get_text(" ").split()) if soup.title else ""
-    headings = tuple(
-        " ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3"])
-    )
+    headings = tuple(" ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3"]))
     visible = " ".join(soup.get_text(" ").split())
     anchors = soup.find_all("a")
     link_chars = sum(len(" ".join(a.get_text(" ").split())) for a in anchors)

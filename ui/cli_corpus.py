@@ -114,9 +114,7 @@ def _echo_found(summary: dict[str, Any]) -> None:
     found = summary.get("found") or []
     typer.echo(f"Gefundene Strategiedokumente (neu oder geändert): {len(found)}")
     for doc in found:
-        facts = ", ".join(
-            f"{k}={v['value']} ({v['where']})" for k, v in doc["facts"].items()
-        )
+        facts = ", ".join(f"{k}={v['value']} ({v['where']})" for k, v in doc["facts"].items())
         typer.echo(f"  {doc['title'][:80]}\n    {doc['url']}")
         for alias in doc["aliases"]:
             typer.echo(f"    auch unter {alias}")

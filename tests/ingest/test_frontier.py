@@ -40,7 +40,9 @@ def test_clean_url_drops_trackers_and_session_ids_but_keeps_real_parameters() ->
 def test_templates_group_endless_url_spaces() -> None:
     a = url_template("https://x.de/kalender?month=2026-05")
     assert a == url_template("https://x.de/kalender?month=2031-11") == "x.de/kalender?month"
-    assert url_template("https://x.de/praxis/ulm.html") != url_template("https://x.de/praxis/x.html")
+    assert url_template("https://x.de/praxis/ulm.html") != url_template(
+        "https://x.de/praxis/x.html"
+    )
     assert trap_likeness("https://x.de/veranstaltungen/kalender?month=2026-05") >= 0.5
     assert trap_likeness("https://x.de/praxisbeispiele/musterstadt.html") == 0
 

@@ -61,7 +61,11 @@ def values_of(text: str) -> bool:
 
 def test_footer_address_only_when_it_is_the_municipality() -> None:
     own = "Magistrat der Stadt Beispielstadt · Rathausplatz 1 · 61234 Beispielstadt (Hessen)"
-    assert address_facts(own) == {"municipality": "Beispielstadt", "kind": "Stadt", "state": "Hessen"}
+    assert address_facts(own) == {
+        "municipality": "Beispielstadt",
+        "kind": "Stadt",
+        "state": "Hessen",
+    }
     portal = "Netzwerk Kommunal.Digital · Beispielallee 5 · 31234 Beispielhausen"
     assert address_facts(portal) == {}
 

@@ -140,7 +140,7 @@ def score_site(expected: Any, report: CrawlReport, docs: list[Fetched]) -> SiteS
             continue
         is_part = _key(fetched.source.location) in {_key(p) for p in doc.parts}
         hits[doc.url] = hits.get(doc.url, 0) + (0 if is_part else 1)
-        if not is_part or doc.url not in dict(matched):
+        if not is_part or doc.url not in {d.url for d, _ in matched}:
             matched.append((doc, fetched))
     found = {doc.url for doc, _ in matched}
     score = SiteScore(

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import partial
 
-from ingest.crawlpage import PageAnalysis, analyse
+from ingest.crawlpage import PageAnalysis, analyse, near_duplicate
 from ingest.crawlreport import (
     CrawlReport,
     Decision,
@@ -32,7 +32,7 @@ from ingest.crawlreport import (
     origin_of,
     planned_requests,
 )
-from ingest.crawlscope import Scope, clean_url
+from ingest.crawlscope import Scope, clean_url, url_template
 from ingest.discovery import Link, is_pagination, normalize_url, read_sitemap_bytes
 from ingest.fetching import (
     ExternalRedirectError,
@@ -131,6 +131,7 @@ class _Crawl:
         self.decisions: list[Decision] = []
         self.reported: set[str] = set()  # doc ids handed to on_document as unchanged
         self.by_text: dict[str, str] = {}  # main-text key -> URL of the document
+        self.doc_shingles: list[tuple[str, frozenset[int]]] = []  # (URL, shingles) per doc
         self.canonical_of: dict[str, str] = {}  # alias URL -> canonical URL (pending)
         self.facts: dict[str, dict[str, Fact]] = {}  # document URL -> stated facts
 
@@ -306,7 +307,7 @@ class _Crawl:
             return
         if previous is not None and previous.also_known_as:
             self._split_aliases(url, previous)
-        original = self._duplicate_of(url, fetched.content_hash, page)
+        original = self._duplicate_of(url, fetched.content_hash, page, near=previous is None)
         if original is not None:
             self.store.put(fetched, original.doc_id)
             self._alias(original.url, url)
@@ -329,12 +330,24 @@ class _Crawl:
     def _remember_text(self, page: PageAnalysis, url: str, doc_id: str) -> None:
         if page.text_key and doc_id:
             self.by_text.setdefault(page.text_key, url)
+        if doc_id:
+            self.doc_shingles.append((url, page.shingles))
 
-    def _duplicate_of(self, url: str, content_hash: str, page: PageAnalysis) -> Snapshot | None:
+    def _duplicate_of(
+        self, url: str, content_hash: str, page: PageAnalysis, near: bool
+    ) -> Snapshot | None:
+        """A document with the same bytes, the same main text, or (for a URL seen for the
+        first time: a print version, a second CMS path) nearly the same text."""
         for snap in self.store.find_by_hash(content_hash):
             if snap.url != url and snap.doc_id:
                 return snap
         same_text = self.by_text.get(page.text_key or "")
+        if not same_text and near:
+            mine = page.shingles
+            same_text = next(
+                (u for u, theirs in self.doc_shingles if u != url and near_duplicate(mine, theirs)),
+                None,
+            )
         if same_text and same_text != url:
             known = self.store.get(same_text)
             if known is not None and known.doc_id:
@@ -369,10 +382,13 @@ class _Crawl:
         return {s.doc_id for s in self.store.all() if s.doc_id and not s.gone}
 
     def _follow_links(self, item: Candidate, page: PageAnalysis, label: str) -> None:
+        """Queue every link; a series (listing pages, "Kapitel 2 von 3": rel=next, "Weiter",
+        or the same URL template as this page) continues at the same depth."""
+        shape = url_template(item.url)
         for link in page.links:
             url = clean_url(link.url)
             link = replace(link, url=url)
-            if is_pagination(link):  # listing pages: same depth, high priority
+            if is_pagination(link) or url_template(url) == shape:
                 prio = link_priority(link, item.depth, label) + 1.0
                 self._push(Candidate(url, item.depth, prio, via="pagination", leaf=True))
             else:

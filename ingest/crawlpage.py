@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import zlib
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -28,6 +29,8 @@ from ingest.records import Fetched
 from ingest.sniffing import decode_text
 
 PDF_PAGES_READ = 30
+SHINGLE_WORDS = 5
+NEAR_DUPLICATE = 0.9  # share of the smaller text's shingles found in the other
 MIN_KEY_CHARS = 200  # shorter main texts are too generic to prove two pages the same
 
 
@@ -41,6 +44,10 @@ class PageAnalysis:
     text_key: str | None = None
     text: str = ""  # main text (HTML) or extracted text (PDF): for facts and duplicates
     title: str = ""
+
+    @property
+    def shingles(self) -> frozenset[int]:
+        return shingles(self.text)
 
 
 def analyse(fetched: Fetched, url: str) -> PageAnalysis:
@@ -92,6 +99,26 @@ def text_key(text: str) -> str | None:
     if len(joined) < MIN_KEY_CHARS:
         return None
     return hashlib.sha256(joined.encode("utf-8")).hexdigest()
+
+
+def shingles(text: str, k: int = SHINGLE_WORDS) -> frozenset[int]:
+    """crc32 of every k-word window of the casefolded text (deterministic across runs)."""
+    words = re.findall(r"\w+", text.casefold())
+    return frozenset(
+        zlib.crc32(" ".join(words[i : i + k]).encode("utf-8"))
+        for i in range(max(0, len(words) - k + 1))
+    )
+
+
+def near_duplicate(a: frozenset[int], b: frozenset[int]) -> bool:
+    """Containment of the smaller shingle set in the larger >= NEAR_DUPLICATE.
+
+    A print version without the chapter navigation, or a page with another teaser box, keeps
+    almost all of the document's shingles; two chapters of one strategy share only boilerplate.
+    """
+    if len(a) < 20 or len(b) < 20:
+        return False
+    return len(a & b) / min(len(a), len(b)) >= NEAR_DUPLICATE
 
 
 def canonical_of(html: str, base: str) -> str | None:

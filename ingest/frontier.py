@@ -5,7 +5,7 @@ footer), what kind of page it came from (strategy, listing, unrelated), how deep
 whether it looks like a calendar or search page only change its *priority*, so the page
 budget (`--max-pages`) goes to likely pages first. What is fetched at all is the scope's
 decision (`ingest.crawlscope`). Two bounds keep traps finite whatever their priority: the
-depth limit, and a budget per URL template (digits and query values blanked), so a calendar
+depth limit, and a budget per URL path shape (digits blanked, query ignored), so a calendar
 with a "next month" link or a search page with endless parameters yields at most
 `TEMPLATE_BUDGET` pages.
 
@@ -26,10 +26,10 @@ from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from ingest.crawlscope import trap_likeness, url_template
+from ingest.crawlscope import path_shape, trap_likeness
 from ingest.discovery import Link, looks_like_strategy
 
-TEMPLATE_BUDGET = 30
+TEMPLATE_BUDGET = 25
 _NOISE_TEXT = re.compile(
     r"\b(impressum|datenschutz|kontakt|login|anmelden|barrierefrei|cookie|newsletter|drucken"
     r"|druckversion|sprache|english|leichte sprache|gebärdensprache)",
@@ -94,7 +94,7 @@ class Frontier:
         """Queue `candidate` unless seen, too deep or its template's budget is spent."""
         if candidate.url in self.seen or candidate.depth > self.max_depth:
             return False
-        template = url_template(candidate.url)
+        template = path_shape(candidate.url)
         if candidate.via not in ("start", "known") and (
             self.templates[template] >= self.template_budget
         ):

@@ -88,7 +88,9 @@ class CrawlSettings(BaseSettings):
     read_timeout_s: float = Field(30.0, gt=0)
     max_bytes: int = Field(25 * 1024 * 1024, gt=0, description="Largest response accepted.")
     max_pages: int = Field(200, ge=1)
-    max_depth: int = Field(3, ge=0)
+    max_depth: int = Field(
+        5, ge=0, description="Link hops from a start page (series such as pagination: 0)."
+    )
     max_redirects: int = Field(5, ge=0)
     retries: int = Field(2, ge=0, description="Retries on 5xx and timeouts only.")
     allow_private: bool = Field(False, description="Allow loopback/private addresses (intranet).")

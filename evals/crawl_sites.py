@@ -80,21 +80,51 @@ def served(site: str) -> Iterator[tuple[str, Any, Any]]:
         with sites.serve_site(site) as (base, log):
             yield base, log, expected
         return
-    module = _site_module_file(path)
-    expected = sites.load_expected_file(module)
-    with sites.serve_site_file(module) as (base, log):
-        yield base, log, expected
+    from tests.ingest.sites.server import serve
+
+    module = _load_module(_site_module_file(path))
+    with serve(module.build) as (base, log):
+        yield base, log, module.EXPECTED
+
+
+def _load_module(path: Path) -> Any:
+    """Import a site module by path, registered in sys.modules (dataclasses need that)."""
+    import importlib.util
+
+    name = f"crawl_site_{path.stem}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise SystemExit(f"keine Fixture-Site: {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def _site_module_file(path: Path) -> Path:
     if path.is_file():
         return path
-    if path.is_dir():
-        for candidate in sorted(path.glob("*.py")):
-            text = candidate.read_text(encoding="utf-8", errors="replace")
-            if "EXPECTED" in text and "def build" in text:
-                return candidate
     raise SystemExit(f"keine Fixture-Site gefunden: {path}")
+
+
+def expand_sites(args: list[str]) -> list[str]:
+    """Site names and module paths; a directory stands for every site module in it."""
+    out: list[str] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            modules = [
+                str(p)
+                for p in sorted(path.glob("*.py"))
+                if "EXPECTED" in (text := p.read_text(encoding="utf-8", errors="replace"))
+                and "def build" in text
+            ]
+            if not modules:
+                raise SystemExit(f"keine Fixture-Site in {path}")
+            out += modules
+        else:
+            out.append(arg)
+    return out
 
 
 def run_site(site: str, settings: CrawlSettings = SETTINGS, scope: str = "prefix") -> SiteScore:
@@ -227,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from tests.ingest.sites import SITES
 
-    names = args.sites or list(SITES)
+    names = expand_sites(args.sites) or list(SITES)
     started = time.monotonic()
     scores = [run_site(name, scope=args.scope) for name in names]
     if args.json:

@@ -100,3 +100,33 @@ def test_content_disposition_names() -> None:
     assert attachment_name("attachment; filename*=UTF-8''Stra%C3%9Fe.pdf") == "Straße.pdf"
     assert attachment_name('inline; filename="../../etc/passwd"') == ".._.._etc_passwd"
     assert attachment_name(None) is None and attachment_name("inline") is None
+
+
+def test_near_duplicates_and_text_keys() -> None:
+    from ingest.crawlpage import canonical_of, near_duplicate, shingles, text_key
+
+    body = " ".join(f"Satz {i} über die Digitalisierung der Verwaltung." for i in range(60))
+    page = shingles(body + " Kapitel 1 von 3 Nächstes Kapitel")
+    print_version = shingles(body)
+    other_chapter = shingles(
+        " ".join(f"Abschnitt {i} zur Mobilität im Quartier." for i in range(60))
+    )
+    assert near_duplicate(page, print_version) and not near_duplicate(page, other_chapter)
+    assert not near_duplicate(shingles("zu kurz"), shingles("zu kurz"))
+    assert text_key(body) == text_key(body.upper()) and text_key("kurz") is None
+    html = '<head><link rel="canonical" href="/a/kapitel_1.html"></head>'
+    assert canonical_of(html, "https://x.de/a/node.html") == "https://x.de/a/kapitel_1.html"
+    assert canonical_of("<p>nichts</p>", "https://x.de/") is None
+
+
+def test_path_shape_is_the_budget_unit() -> None:
+    from ingest.crawlscope import path_shape
+
+    month = path_shape("https://x.de/kalender.html?month=2026-05")
+    day = path_shape("https://x.de/kalender.html?month=2026-05&day=3")
+    assert month == day == "x.de/kalender.html"
+    frontier = Frontier(max_depth=5, template_budget=4)
+    for i in range(10):
+        frontier.push(Candidate(f"https://x.de/kalender.html?month=2026-{i:02d}", 1, 1.0))
+        frontier.push(Candidate(f"https://x.de/kalender.html?month=2026-{i:02d}&day=1", 1, 1.0))
+    assert len(frontier) == 4

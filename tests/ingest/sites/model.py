@@ -153,9 +153,7 @@ class RequestLog:
     def conditional(self) -> list[LoggedRequest]:
         """Requests that carried If-None-Match or If-Modified-Since."""
         return [
-            r
-            for r in self.requests
-            if r.header("If-None-Match") or r.header("If-Modified-Since")
+            r for r in self.requests if r.header("If-None-Match") or r.header("If-Modified-Since")
         ]
 
     def clear(self) -> None:

@@ -57,6 +57,32 @@ DUPLICATE_OF = ("beispielbach", "/aktuelles/praxisbeispiel-des-monats.html")
 PER_PAGE = 4
 
 
+INTROS = (
+    "{name} hat sich auf den Weg gemacht, die Digitalisierung strategisch anzugehen. Grundlage "
+    "war eine Bestandsaufnahme mit Workshops, einer Online-Umfrage und Gesprächen mit Vereinen "
+    "und Unternehmen.",
+    "Am Anfang stand die Frage, was die Menschen vor Ort wirklich brauchen. {name} hat dazu "
+    "Sprechstunden im Rathaus, eine Zukunftswerkstatt und eine Befragung der Beschäftigten "
+    "durchgeführt.",
+    "Auslöser war die Teilnahme an einem Förderprogramm. {name} hat eine externe Beratung "
+    "beauftragt und eine Steuerungsgruppe aus Politik, Verwaltung und Zivilgesellschaft "
+    "eingerichtet.",
+)
+UMSETZUNG = (
+    "Für die Umsetzung wurden Verantwortlichkeiten festgelegt und erste Maßnahmen priorisiert. "
+    "Ein jährlicher Bericht zeigt den Fortschritt.",
+    "Eine Stabsstelle koordiniert die Projekte. Für jedes Handlungsfeld gibt es eine "
+    "Patenschaft in der Verwaltungsspitze und einen Zeitplan bis 2027.",
+    "Die Maßnahmen sind in einem Umsetzungsplan mit Kosten und Fördermöglichkeiten "
+    "hinterlegt. Ein Beirat begleitet die Umsetzung und bewertet sie jährlich.",
+)
+
+
+def _intro(ex: Example) -> str:
+    article = "Der" if ex.kind == "Landkreis" else "Die"
+    return INTROS[ex.profile.variant % 3].format(name=f"{article} {ex.profile.full_name}")
+
+
 def _detail_main(ex: Example) -> str:
     p = ex.profile
     fields = "".join(
@@ -72,13 +98,10 @@ def _detail_main(ex: Example) -> str:
     return f"""<article class="praxisbeispiel">
 <h1>{p.doc_title}</h1>{ex.facts_box}
 <img class="hero" src="/bilder/{ex.slug}.jpg" alt="Blick auf {p.ort}">
-<h2>Ausgangslage</h2><p>{p.full_name} hat sich auf den Weg gemacht, die Digitalisierung
-strategisch anzugehen. Grundlage war eine Bestandsaufnahme mit Workshops, einer
-Online-Umfrage und Gesprächen mit Vereinen und Unternehmen.</p>
+<h2>Ausgangslage</h2><p>{_intro(ex)}</p>
 <h2>Vision</h2><p>Das Leitbild lautet „{p.slogan}“.</p>
 <h2>Handlungsfelder und Ziele</h2><ul>{fields}</ul>
-<h2>Umsetzung</h2><p>Für die Umsetzung wurden Verantwortlichkeiten festgelegt und erste
-Maßnahmen priorisiert. Ein jährlicher Bericht zeigt den Fortschritt.</p>
+<h2>Umsetzung</h2><p>{UMSETZUNG[p.variant % 3]}</p>
 {download}
 <p class="tools"><a href="/praxisbeispiele/{ex.slug}.html?print=1">Seite drucken</a> ·
 <a href="https://www.{p.ort.lower()}.example/">Website der Kommune</a></p>
@@ -304,7 +327,18 @@ def _docs() -> tuple[ExpectedDoc, ...]:
     for ex in EXAMPLES:
         path = f"/praxisbeispiele/{ex.slug}.html"
         aliases = (DUPLICATE_OF[1],) if ex.slug == DUPLICATE_OF[0] else ()
-        docs.append(ExpectedDoc(path, "html", ex.profile.doc_title, dict(ex.facts), aliases))
+        # A state portal: its Land is context for every example that does not state its own.
+        portal_land = {"state": "Niedersachsen"} if "state" not in ex.facts else {}
+        docs.append(
+            ExpectedDoc(
+                path,
+                "html",
+                ex.profile.doc_title,
+                dict(ex.facts),
+                aliases,
+                context_facts=portal_land,
+            )
+        )
         if ex.pdf_path:
             docs.append(
                 ExpectedDoc(
@@ -312,7 +346,7 @@ def _docs() -> tuple[ExpectedDoc, ...]:
                     "pdf",
                     ex.pdf_title[0],
                     dict(ex.pdf_facts or {}),
-                    context_facts=dict(ex.facts),
+                    context_facts={**portal_land, **ex.facts},
                     note="linked as Download (PDF, 2 MB)",
                 )
             )

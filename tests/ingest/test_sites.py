@@ -196,8 +196,11 @@ def _link_closure(
         response = _get(client, base, path)
         if "html" not in response.headers.get("content-type", ""):
             continue
-        for a in BeautifulSoup(response.content, "html.parser").find_all("a", href=True):
-            url = urljoin(base + path, str(a["href"]))
+        soup = BeautifulSoup(response.content, "html.parser")
+        base_tag = soup.find("base", href=True)
+        page_url = urljoin(base + path, str(base_tag["href"])) if base_tag else base + path
+        for a in soup.find_all("a", href=True):
+            url = urljoin(page_url, str(a["href"]))
             parts = urlsplit(url)
             target = re.sub(r";jsessionid=[^?]*", "", parts.path) + (
                 f"?{parts.query}" if parts.query else ""

@@ -100,8 +100,13 @@ def test_robots_forbids_never_fetch_and_allows_the_documents(name: str) -> None:
 
 
 def test_robots_matcher_follows_rfc_9309() -> None:
-    rules = (("Disallow", "/*?print="), ("Disallow", "/suche*"), ("Disallow", "/intern/"),
-             ("Allow", "/intern/oeffentlich/"), ("Disallow", "/*.docx$"))
+    rules = (
+        ("Disallow", "/*?print="),
+        ("Disallow", "/suche*"),
+        ("Disallow", "/intern/"),
+        ("Allow", "/intern/oeffentlich/"),
+        ("Disallow", "/*.docx$"),
+    )
     assert not is_allowed(rules, "/a/b.html?print=1")
     assert is_allowed(rules, "/a/b.html?printer=1&x=print")
     assert not is_allowed(rules, "/suchergebnisse.html?q=x")
@@ -118,7 +123,9 @@ def test_request_log_records_headers_and_answers_conditional_requests() -> None:
     with serve_site("portal") as (base, log), httpx.Client() as client:
         first = client.get(base + path, headers={"User-Agent": "probe/1"})
         again = client.get(base + path, headers={"If-None-Match": first.headers["ETag"]})
-        since = client.get(base + path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+        since = client.get(
+            base + path, headers={"If-Modified-Since": first.headers["Last-Modified"]}
+        )
         client.get(base + "/praxisbeispiele/musterstadt.html?print=1")
     assert (first.status_code, again.status_code, since.status_code) == (200, 304, 304)
     assert [r.method for r in log.requests] == ["GET"] * 4
@@ -132,7 +139,9 @@ def test_cms_traps_and_url_noise() -> None:
         far = client.get(base + "/DE/Veranstaltungen/kalender.html?month=2399-01")
         assert "month=2399-02" in far.text and "month=2398-12" in far.text
         plain = client.get(base + "/DE/Rathaus/Digitales/digitales_node.html")
-        noisy = client.get(base + "/DE/Rathaus/Digitales/digitales_node.html;jsessionid=ABC?utm_source=x")
+        noisy = client.get(
+            base + "/DE/Rathaus/Digitales/digitales_node.html;jsessionid=ABC?utm_source=x"
+        )
         assert plain.content == noisy.content
         home = client.get(base + "/", follow_redirects=True)
         assert ";jsessionid=" in home.text and "utm_source=" in home.text
@@ -160,32 +169,47 @@ def test_sitemap_site_hides_its_strategy_from_links() -> None:
         child = re.search(r"<loc>([^<]+\.xml\.gz)</loc>", index)
         assert child is not None
         pages = gzip.decompress(client.get(child.group(1)).content).decode()
+        documents = _get(client, base, "/sitemaps/dokumente.xml").text
     assert not {d.url for d in expected.documents} & reached
-    assert base + expected.documents[0].url + "<" in pages.replace("</loc>", "<")
+    assert f"<loc>{base}{expected.documents[0].url}</loc>" in pages
+    assert f"<loc>{base}{expected.documents[1].url}</loc>" in documents
+    assert f"<loc>{base}{expected.never_fetch[0]}</loc>" in pages
 
 
 @pytest.mark.parametrize("name", ["portal", "cms", "ratsinfo"])
 def test_documents_are_reachable_by_links(name: str) -> None:
-    """A naive breadth-first walk (robots-respecting, traps cut) reaches every document."""
+    """A naive breadth-first walk (robots-respecting, traps cut) reaches every document and
+    every alias and part of it."""
     expected = load_expected(name)
     with serve_site(name) as (base, _), httpx.Client() as client:
         reached = _link_closure(client, base, expected)
-    missing = {d.url for d in expected.documents} - reached
+    missing = expected.all_document_paths() - reached
     assert not missing
 
 
-def _link_closure(client: httpx.Client, base: str, expected: Expected, limit: int = 400) -> set[str]:
+def _link_closure(
+    client: httpx.Client, base: str, expected: Expected, limit: int = 400
+) -> set[str]:
     seen, queue = {expected.start}, deque([expected.start])
     while queue and len(seen) < limit:
         path = queue.popleft()
         response = _get(client, base, path)
         if "html" not in response.headers.get("content-type", ""):
             continue
-        for a in BeautifulSoup(response.content, "html.parser").find_all("a", href=True):
-            url = urljoin(base + path, str(a["href"]))
+        soup = BeautifulSoup(response.content, "html.parser")
+        base_tag = soup.find("base", href=True)
+        page_url = urljoin(base + path, str(base_tag["href"])) if base_tag else base + path
+        for a in soup.find_all("a", href=True):
+            url = urljoin(page_url, str(a["href"]))
             parts = urlsplit(url)
-            target = re.sub(r";jsessionid=[^?]*", "", parts.path) + (f"?{parts.query}" if parts.query else "")
-            if not url.startswith(base) or target in seen or not is_allowed(expected.disallow, target):
+            target = re.sub(r";jsessionid=[^?]*", "", parts.path) + (
+                f"?{parts.query}" if parts.query else ""
+            )
+            if (
+                not url.startswith(base)
+                or target in seen
+                or not is_allowed(expected.disallow, target)
+            ):
                 continue
             if any(target.startswith(t.prefix) for t in expected.traps):
                 continue

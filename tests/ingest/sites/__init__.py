@@ -19,6 +19,7 @@ from types import ModuleType
 
 from tests.ingest.sites.model import Expected, ExpectedDoc, LoggedRequest, RequestLog, Site, Trap
 from tests.ingest.sites.robots import is_allowed, violations
+from tests.ingest.sites.scoring import FieldScore, Indexed, Score, score
 from tests.ingest.sites.server import serve
 
 SITES = {"portal": "portal", "cms": "cms", "ratsinfo": "ratsinfo", "sitemap": "sitemap_only"}
@@ -27,13 +28,17 @@ __all__ = [
     "SITES",
     "Expected",
     "ExpectedDoc",
+    "FieldScore",
+    "Indexed",
     "LoggedRequest",
     "RequestLog",
+    "Score",
     "Site",
     "Trap",
     "is_allowed",
     "load_expected",
     "load_expected_file",
+    "score",
     "serve_site",
     "serve_site_file",
     "violations",

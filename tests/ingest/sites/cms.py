@@ -36,9 +36,12 @@ PDF_URL = PDF_PATH + "?__blob=publicationFile&v=2"
 PDF_ALIAS = PDF_PATH + "?__blob=publicationFile"
 CALENDAR = "/DE/Veranstaltungen/kalender.html"
 PROFILE = Profile(
-    "Beispielstadt", "Stadt Beispielstadt", "Digitalstrategie der Stadt Beispielstadt",
+    "Beispielstadt",
+    "Stadt Beispielstadt",
+    "Digitalstrategie der Stadt Beispielstadt",
     "Beispielstadt – digital vernetzt, menschlich nah",
-    ("verwaltung", "bildung", "mobilitaet", "klima", "teilhabe", "wirtschaft"), 1,
+    ("verwaltung", "bildung", "mobilitaet", "klima", "teilhabe", "wirtschaft"),
+    1,
     situation="Beispielstadt mit rund 38.600 Einwohnerinnen und Einwohnern in der Kernstadt "
     "und drei Ortsteilen verfügt über eine gute Breitbandversorgung, aber noch wenige "
     "Online-Dienste. Viele Abläufe in der Verwaltung sind papiergebunden.",
@@ -46,7 +49,9 @@ PROFILE = Profile(
 
 
 def _page(title: str, content: str, crumbs: str = "", head: str = "") -> bytes:
-    nav = "".join(f'<li><a href="{href}{SID}">{label}</a></li>' for label, href in SECTIONS.values())
+    nav = "".join(
+        f'<li><a href="{href}{SID}">{label}</a></li>' for label, href in SECTIONS.values()
+    )
     return f"""<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN">
 <html xmlns="http://www.w3.org/1999/xhtml" xml:lang="de" lang="de"><head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
@@ -74,11 +79,21 @@ def _section_page(key: str) -> bytes:
     if key == "Rathaus":
         items.insert(0, (DIGITAL, "Digitales Beispielstadt"))
     if key == "Presse":
-        items.insert(0, ("/DE/Presse/pm_2023_digitalstrategie.html", TOLERATED["/DE/Presse/pm_2023_digitalstrategie.html"][0]))
+        items.insert(
+            0,
+            (
+                "/DE/Presse/pm_2023_digitalstrategie.html",
+                TOLERATED["/DE/Presse/pm_2023_digitalstrategie.html"][0],
+            ),
+        )
     if key == "Veranstaltungen":
         items.append((CALENDAR, "Veranstaltungskalender"))
     links = "".join(f'<li><a href="{p}{SID}">{t}</a></li>' for p, t in items)
-    sort = '<p><a href="/DE/Presse/presse_node.html?sort=datum">Nach Datum sortieren</a></p>' if key == "Presse" else ""
+    sort = (
+        '<p><a href="/DE/Presse/presse_node.html?sort=datum">Nach Datum sortieren</a></p>'
+        if key == "Presse"
+        else ""
+    )
     return _page(label, f"<h1>{label}</h1>{sort}<ul class='linklist'>{links}</ul>", f"&gt; {label}")
 
 
@@ -86,8 +101,11 @@ def _home() -> bytes:
     news = "".join(
         f'<div class="teaser"><h2>{NOISE[p][0]}</h2><a href="{p}?utm_source=newsletter&amp;utm_medium=email'
         f'&amp;utm_campaign=juli23">mehr</a></div>'
-        for p in ("/DE/Presse/pm_2023_freibad.html", "/DE/Presse/pm_2023_stadtfest.html",
-                  "/DE/Presse/pm_2023_baustelle.html")
+        for p in (
+            "/DE/Presse/pm_2023_freibad.html",
+            "/DE/Presse/pm_2023_stadtfest.html",
+            "/DE/Presse/pm_2023_baustelle.html",
+        )
     )
     content = f"""<h1>Willkommen in Beispielstadt</h1>{news}
 <div class="teaser"><h2>Bürgerbüro online</h2><p>Viele Anliegen erledigen Sie bequem von
@@ -102,24 +120,37 @@ def _chapter(n: int, base_url: str, print_view: bool = False) -> bytes:
     sections = strategy_sections(PROFILE)
     fields = [f for f in sections if f[0].startswith("Handlungsfeld")]
     if n == 1:
-        title, body = "Ausgangslage und Leitbild", (
-            f"<p class='stand'>Stand: Juli 2023</p><h2>Ausgangslage</h2><p>{PROFILE.situation}</p>"
-            f"<h2>Unser Leitbild</h2><p>„{PROFILE.slogan}“ – so beschreiben wir, wie Beispielstadt "
-            "im Jahr 2030 sein soll: Verwaltungsleistungen rund um die Uhr, gute Bildung mit "
-            "digitalen Mitteln und eine Stadt, die ihre Daten offen und verantwortungsvoll nutzt.</p>")
+        title, body = (
+            "Ausgangslage und Leitbild",
+            (
+                f"<p class='stand'>Stand: Juli 2023</p><h2>Ausgangslage</h2><p>{PROFILE.situation}</p>"
+                f"<h2>Unser Leitbild</h2><p>„{PROFILE.slogan}“ – so beschreiben wir, wie Beispielstadt "
+                "im Jahr 2030 sein soll: Verwaltungsleistungen rund um die Uhr, gute Bildung mit "
+                "digitalen Mitteln und eine Stadt, die ihre Daten offen und verantwortungsvoll nutzt.</p>"
+            ),
+        )
     elif n == 2:
         items = "".join(
             f"<h3>{t.removeprefix('Handlungsfeld ')}</h3><p>{FIELDS[k][1][0].format(ort='Beispielstadt')}</p>"
             for (t, _), k in zip(fields, PROFILE.fields, strict=True)
         )
-        title, body = "Handlungsfelder und Ziele", f"<p>Die Strategie ordnet die Vorhaben in sechs Handlungsfelder.</p>{items}"
+        title, body = (
+            "Handlungsfelder und Ziele",
+            f"<p>Die Strategie ordnet die Vorhaben in sechs Handlungsfelder.</p>{items}",
+        )
     else:
-        title, body = "Umsetzung", (
-            "<p>Die Stadtverordnetenversammlung hat die Digitalstrategie am 12.07.2023 beschlossen. "
-            "Ein Digitalisierungsbeirat begleitet die Umsetzung; die Stabsstelle Digitalisierung "
-            "koordiniert die Maßnahmen und berichtet jährlich.</p><p>Die Maßnahmen werden nach "
-            "Nutzen und Aufwand priorisiert und in den Haushalt eingeplant.</p>")
-    main = f"<h1>Digitalstrategie Beispielstadt – Kurzfassung</h1><h2>Kapitel {n}: {title}</h2>{body}"
+        title, body = (
+            "Umsetzung",
+            (
+                "<p>Die Stadtverordnetenversammlung hat die Digitalstrategie am 12.07.2023 beschlossen. "
+                "Ein Digitalisierungsbeirat begleitet die Umsetzung; die Stabsstelle Digitalisierung "
+                "koordiniert die Maßnahmen und berichtet jährlich.</p><p>Die Maßnahmen werden nach "
+                "Nutzen und Aufwand priorisiert und in den Haushalt eingeplant.</p>"
+            ),
+        )
+    main = (
+        f"<h1>Digitalstrategie Beispielstadt – Kurzfassung</h1><h2>Kapitel {n}: {title}</h2>{body}"
+    )
     if print_view:
         return f'<html><head><meta charset="utf-8"><title>Druckansicht</title></head><body>{main}</body></html>'.encode()
     pager = f"<p class='pager'>Kapitel {n} von 3 "
@@ -127,18 +158,24 @@ def _chapter(n: int, base_url: str, print_view: bool = False) -> bytes:
     pager += f'<a href="{CHAPTERS[n]}">Nächstes Kapitel »</a>' if n < 3 else ""
     pager += f'</p><p><a href="{CHAPTERS[n - 1]}?print=1">Druckversion</a></p>'
     head = f'<link rel="canonical" href="{base_url}{CHAPTERS[n - 1]}" />'
-    return _page(f"Digitalstrategie - Kapitel {n}", main + pager, "&gt; Rathaus &gt; Digitales", head)
+    return _page(
+        f"Digitalstrategie - Kapitel {n}", main + pager, "&gt; Rathaus &gt; Digitales", head
+    )
 
 
 def _digital() -> bytes:
-    return _page("Digitales Beispielstadt", f"""<h1>Digitales Beispielstadt</h1>
+    return _page(
+        "Digitales Beispielstadt",
+        f"""<h1>Digitales Beispielstadt</h1>
 <p>Die Stadt Beispielstadt hat sich eine Digitalstrategie gegeben. Sie wurde in einem
 Beteiligungsprozess mit rund 600 Bürgerinnen und Bürgern erarbeitet.</p>
 <p>Die Kurzfassung lesen Sie hier online: <a href="{KF}kurzfassung_node.html{SID}">Kurzfassung</a>.</p>
 <p>Die Langfassung als Anlage 3 zur Beschlussvorlage: <a href="{PDF_URL}" class="pdf"
 title="2023-07-12_anlage_3.pdf">Download (PDF, 2 MB)</a></p>
 <p>Ansprechpartner: Stabsstelle Digitalisierung, Zimmer 1.08</p>
-<p class="intern"><a href="/DE/Intern/entwurf_digitalstrategie_v0.9.html">Arbeitsstand (intern)</a></p>""", "&gt; Rathaus &gt; Digitales")
+<p class="intern"><a href="/DE/Intern/entwurf_digitalstrategie_v0.9.html">Arbeitsstand (intern)</a></p>""",
+        "&gt; Rathaus &gt; Digitales",
+    )
 
 
 def _calendar(path: str) -> Response | None:
@@ -183,7 +220,11 @@ def _noise_stripper(routes: dict[str, Response]) -> Callable[[str], Response | N
 
     def route(path: str) -> Response | None:
         parts = urlsplit(re.sub(r";jsessionid=[^?#/]*", "", path))
-        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not k.startswith("utm_")]
+        query = [
+            (k, v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+            if not k.startswith("utm_")
+        ]
         clean = parts.path + ("?" + urlencode(query) if query else "")
         return routes.get(clean) if clean != path else None
 
@@ -192,24 +233,50 @@ def _noise_stripper(routes: dict[str, Response]) -> Callable[[str], Response | N
 
 def _pdfs() -> dict[str, bytes]:
     strategy = PdfDoc(
-        ("Digitalstrategie der Stadt Beispielstadt", "Langfassung",
-         "Beschluss der Stadtverordnetenversammlung vom 12.07.2023"),
-        strategy_sections(PROFILE), meta_title="Anlage 3", author="Stabsstelle Digitalisierung",
+        (
+            "Digitalstrategie der Stadt Beispielstadt",
+            "Langfassung",
+            "Beschluss der Stadtverordnetenversammlung vom 12.07.2023",
+        ),
+        strategy_sections(PROFILE),
+        meta_title="Anlage 3",
+        author="Stabsstelle Digitalisierung",
     )
     waste = PdfDoc(
         ("Abfallkalender 2026", "Stadt Beispielstadt"),
-        (("Abfuhrtermine", ("Restmüll: 14-tägig. Biotonne: wöchentlich von April bis Oktober.",
-                            "Papier: alle vier Wochen. Gelbe Säcke: 14-tägig.")),),
+        (
+            (
+                "Abfuhrtermine",
+                (
+                    "Restmüll: 14-tägig. Biotonne: wöchentlich von April bis Oktober.",
+                    "Papier: alle vier Wochen. Gelbe Säcke: 14-tägig.",
+                ),
+            ),
+        ),
     )
     budget = PdfDoc(
         ("Haushaltssatzung 2024", "Stadt Beispielstadt"),
-        (("§ 1 Ergebnishaushalt", ("Der Ergebnishaushalt wird mit ordentlichen Erträgen von "
-          "98.400.000 Euro festgesetzt.", "Mittel für die Digitalisierung der Verwaltung sind im "
-          "Teilhaushalt Zentrale Dienste veranschlagt.")),),
+        (
+            (
+                "§ 1 Ergebnishaushalt",
+                (
+                    "Der Ergebnishaushalt wird mit ordentlichen Erträgen von "
+                    "98.400.000 Euro festgesetzt.",
+                    "Mittel für die Digitalisierung der Verwaltung sind im "
+                    "Teilhaushalt Zentrale Dienste veranschlagt.",
+                ),
+            ),
+        ),
     )
-    return {PDF_URL: render_pdf(strategy),
-            "/SharedDocs/Downloads/DE/Umwelt/abfallkalender_2026.pdf?__blob=publicationFile&v=4": render_pdf(waste),
-            "/SharedDocs/Downloads/DE/Rathaus/haushaltssatzung_2024.pdf?__blob=publicationFile&v=1": render_pdf(budget)}
+    return {
+        PDF_URL: render_pdf(strategy),
+        "/SharedDocs/Downloads/DE/Umwelt/abfallkalender_2026.pdf?__blob=publicationFile&v=4": render_pdf(
+            waste
+        ),
+        "/SharedDocs/Downloads/DE/Rathaus/haushaltssatzung_2024.pdf?__blob=publicationFile&v=1": render_pdf(
+            budget
+        ),
+    }
 
 
 NOISE_PDFS = (
@@ -226,12 +293,18 @@ PDF_LINKS = {
 def build(base_url: str) -> Site:
     """The CMS site for `base_url` (absolute canonical links)."""
     routes: dict[str, Response] = {
-        "/": Response(b"", status=301, headers=(("Location", "/DE/Home/home_node.html"),), validators=False),
+        "/": Response(
+            b"", status=301, headers=(("Location", "/DE/Home/home_node.html"),), validators=False
+        ),
         "/DE/Home/home_node.html": Response(_home()),
         DIGITAL: Response(_digital()),
         f"{KF}kurzfassung_node.html": Response(_chapter(1, base_url)),
-        "/DE/Intern/entwurf_digitalstrategie_v0.9.html": Response(_page("Intern", "<p>Entwurf</p>")),
-        "/SiteGlobals/Forms/Suche/Expertensuche_Formular.html": Response(_page("Suche", "<form></form>")),
+        "/DE/Intern/entwurf_digitalstrategie_v0.9.html": Response(
+            _page("Intern", "<p>Entwurf</p>")
+        ),
+        "/SiteGlobals/Forms/Suche/Expertensuche_Formular.html": Response(
+            _page("Suche", "<form></form>")
+        ),
         "/DE/Presse/presse_node.html?sort=datum": Response(_section_page("Presse")),
     }
     for n, path in enumerate(CHAPTERS, start=1):
@@ -241,7 +314,9 @@ def build(base_url: str) -> Site:
     for path, (title, body) in {**NOISE, **TOLERATED}.items():
         section = path.split("/")[2]
         crumbs = f"&gt; {SECTIONS.get(section, (section, ''))[0]}"
-        routes[path] = Response(_page(title, f"<h1>{title}</h1>{body}{PDF_LINKS.get(path, '')}", crumbs))
+        routes[path] = Response(
+            _page(title, f"<h1>{title}</h1>{body}{PDF_LINKS.get(path, '')}", crumbs)
+        )
     pdfs = _pdfs()
     routes |= {path: Response(body, PDF) for path, body in pdfs.items()}
     routes[PDF_ALIAS] = routes[PDF_URL]
@@ -253,15 +328,24 @@ EXPECTED = Expected(
     start="/",
     documents=(
         ExpectedDoc(
-            CHAPTERS[0], "html", "Digitalstrategie Beispielstadt – Kurzfassung",
-            {"municipality": "Beispielstadt", "kind": "Stadt", "state": "Hessen",
-             "population": 38600, "year": 2023},
+            CHAPTERS[0],
+            "html",
+            "Digitalstrategie Beispielstadt – Kurzfassung",
+            {
+                "municipality": "Beispielstadt",
+                "kind": "Stadt",
+                "state": "Hessen",
+                "population": 38600,
+                "year": 2023,
+            },
             aliases=(f"{CHAPTERS[0]}?print=1", f"{KF}kurzfassung_node.html"),
             parts=CHAPTERS[1:] + tuple(f"{c}?print=1" for c in CHAPTERS[1:]),
             note="state from the footer address '(Hessen)'; year from 'Stand: Juli 2023'",
         ),
         ExpectedDoc(
-            PDF_URL, "pdf", "Digitalstrategie der Stadt Beispielstadt",
+            PDF_URL,
+            "pdf",
+            "Digitalstrategie der Stadt Beispielstadt",
             {"municipality": "Beispielstadt", "kind": "Stadt", "population": 38600, "year": 2023},
             aliases=(PDF_ALIAS,),
             context_facts={"state": "Hessen"},
@@ -271,13 +355,22 @@ EXPECTED = Expected(
     listings=("/", "/DE/Home/home_node.html", *(p for _, p in SECTIONS.values())),
     noise=(*NOISE, *NOISE_PDFS),
     tolerated=(DIGITAL, *TOLERATED),
-    disallow=(("Disallow", "/suche*"), ("Disallow", "/*?*sort="), ("Disallow", "/SiteGlobals/"),
-              ("Disallow", "/DE/Intern/")),
-    never_fetch=("/suche?q=Abfallkalender", "/suche?q=Digitalstrategie",
-                 "/SiteGlobals/Forms/Suche/Expertensuche_Formular.html",
-                 "/DE/Presse/presse_node.html?sort=datum",
-                 "/DE/Intern/entwurf_digitalstrategie_v0.9.html"),
-    traps=(Trap(CALENDAR, "endless months (?month=YYYY-MM) and days (&day=DD)", 30),
-           Trap("/suche", "search with endless 'Weitere Treffer' (also robots-disallowed)", 0)),
+    disallow=(
+        ("Disallow", "/suche*"),
+        ("Disallow", "/*?*sort="),
+        ("Disallow", "/SiteGlobals/"),
+        ("Disallow", "/DE/Intern/"),
+    ),
+    never_fetch=(
+        "/suche?q=Abfallkalender",
+        "/suche?q=Digitalstrategie",
+        "/SiteGlobals/Forms/Suche/Expertensuche_Formular.html",
+        "/DE/Presse/presse_node.html?sort=datum",
+        "/DE/Intern/entwurf_digitalstrategie_v0.9.html",
+    ),
+    traps=(
+        Trap(CALENDAR, "endless months (?month=YYYY-MM) and days (&day=DD)", 30),
+        Trap("/suche", "search with endless 'Weitere Treffer' (also robots-disallowed)", 0),
+    ),
     url_noise=(";jsessionid=", "utm_*"),
 )

@@ -41,8 +41,9 @@ class ExpectedDoc:
     this document, or as extra documents of it, is both fine; they never count as noise.
     `facts`: only what the document itself states (keys: municipality, kind, state,
     population, year). A key that is absent is not stated there.
-    `context_facts`: facts stated on the page that links to the document (e.g. the Vorlage page
-    of a PDF); a crawler may carry them over.
+    `context_facts`: facts stated around the document, not in it (the page linking a PDF, the
+    Vorlage page, the Land of a state portal); a crawler may carry them over: neither required
+    nor wrong.
     """
 
     url: str
@@ -153,9 +154,7 @@ class RequestLog:
     def conditional(self) -> list[LoggedRequest]:
         """Requests that carried If-None-Match or If-Modified-Since."""
         return [
-            r
-            for r in self.requests
-            if r.header("If-None-Match") or r.header("If-Modified-Since")
+            r for r in self.requests if r.header("If-None-Match") or r.header("If-Modified-Since")
         ]
 
     def clear(self) -> None:

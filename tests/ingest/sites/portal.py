@@ -8,11 +8,10 @@ rules (/*?print=, /suche*, /*.docx$) and an Allow exception.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from tests.ingest.sites.model import HTML, PDF, Expected, ExpectedDoc, Response, Site
+from tests.ingest.sites.model import PDF, Expected, ExpectedDoc, Response, Site
 from tests.ingest.sites.pdfs import PdfDoc, render_pdf
-from tests.ingest.sites.prose import FIELDS, Profile, strategy_sections
+from tests.ingest.sites.portal_data import EXAMPLES, Example
+from tests.ingest.sites.prose import FIELDS, strategy_sections
 
 NAV = (
     ("/", "Startseite"),
@@ -54,149 +53,34 @@ Beispielallee 5<br>31234 Beispielhausen</p>
 </body></html>""".encode()
 
 
-@dataclass(frozen=True)
-class Example:
-    """One Praxisbeispiel: the detail page and, maybe, the strategy PDF it links."""
-
-    slug: str
-    profile: Profile
-    kind: str
-    facts_box: str  # HTML that states the facts (varied formats)
-    facts: dict[str, object]
-    teaser: str
-    pdf_path: str = ""
-    pdf_facts: dict[str, object] | None = None
-    pdf_title: tuple[str, ...] = ()
-    link_style: str = "mehr"  # "mehr" | "weiter" | "bild"
-
-
-def _p(ort: str, full: str, title: str, slogan: str, fields: str, variant: int) -> Profile:
-    return Profile(ort, full, title, slogan, tuple(fields.split()), variant)
-
-
-EXAMPLES = (
-    Example(
-        "musterstadt",
-        _p("Musterstadt", "Stadt Musterstadt", "Digitalstrategie Musterstadt 2030",
-           "Musterstadt – digital, nah, für alle", "verwaltung bildung mobilitaet daten", 0),
-        "Stadt",
-        "<dl class='facts'><dt>Kommune</dt><dd>Stadt Musterstadt</dd><dt>Bundesland</dt>"
-        "<dd>Niedersachsen</dd><dt>Einwohnerzahl</dt><dd>48.300</dd><dt>Veröffentlicht</dt>"
-        "<dd>September 2022</dd></dl>",
-        {"municipality": "Musterstadt", "kind": "Stadt", "state": "Niedersachsen",
-         "population": 48300, "year": 2022},
-        "Wie eine Mittelstadt ihre Verwaltung, Schulen und Mobilität zusammen denkt.",
-        "/fileadmin/praxis/Digitalstrategie_MS_final.pdf",
-        {"municipality": "Musterstadt", "kind": "Stadt", "year": 2022},
-        ("Digitalstrategie der Stadt Musterstadt", "Musterstadt – digital, nah, für alle",
-         "Beschlossen vom Rat der Stadt Musterstadt am 14.09.2022"),
-    ),
-    Example(
-        "beispielbach",
-        _p("Beispielbach", "Gemeinde Beispielbach", "Smart-Village-Strategie Beispielbach",
-           "Beispielbach verbindet – Dorf mit Zukunft", "teilhabe infrastruktur gesundheit", 1),
-        "Gemeinde",
-        "<table class='steckbrief'><tr><th>Gemeinde</th><td>Beispielbach</td></tr>"
-        "<tr><th>Einwohner</th><td>6.200</td></tr><tr><th>Stand</th><td>03/2023</td></tr></table>",
-        {"municipality": "Beispielbach", "kind": "Gemeinde", "population": 6200, "year": 2023},
-        "Ein Dorf setzt auf Gemeinschaft, Glasfaser und Telemedizin.",
-        link_style="bild",
-    ),
-    Example(
-        "mustertal",
-        _p("Mustertal", "Stadt Mustertal", "Strategie „Mustertal digital“",
-           "Mustertal gestaltet Wandel gemeinsam", "verwaltung wirtschaft klima", 2),
-        "Stadt",
-        "<p class='meta'>Stadt Mustertal · Niedersachsen · rund 15.800 Einwohnerinnen und "
-        "Einwohner · Strategie beschlossen 2021</p>",
-        {"municipality": "Mustertal", "kind": "Stadt", "state": "Niedersachsen",
-         "population": 15800, "year": 2021},
-        "Tourismus, Handwerk und ein digitales Rathaus.",
-        "/medien/dokumente/pb_0419.pdf",
-        {"municipality": "Mustertal", "kind": "Stadt", "year": 2021},
-        ("Mustertal digital", "Digitalisierungsstrategie der Stadt Mustertal", "Fassung vom 2. Juni 2021"),
-        link_style="weiter",
-    ),
-    Example(
-        "beispielland",
-        _p("Beispielland", "Landkreis Beispielland", "Smart-Region-Strategie Landkreis Beispielland",
-           "Beispielland – vernetzt in Stadt und Land", "infrastruktur mobilitaet gesundheit daten verwaltung", 3),
-        "Landkreis",
-        "<dl class='facts'><dt>Gebietskörperschaft</dt><dd>Landkreis Beispielland</dd>"
-        "<dt>Bundesland</dt><dd>Niedersachsen</dd><dt>Einwohner</dt><dd>131.000</dd>"
-        "<dt>Jahr</dt><dd>2023</dd></dl>",
-        {"municipality": "Landkreis Beispielland", "kind": "Landkreis", "state": "Niedersachsen",
-         "population": 131000, "year": 2023},
-        "Ein Landkreis bündelt Breitband, Mobilität und Gesundheit.",
-        "/fileadmin/user_upload/Landkreis/Strategie_final_web.pdf",
-        {"municipality": "Landkreis Beispielland", "kind": "Landkreis", "year": 2023},
-        ("Smart Region Beispielland", "Strategie des Landkreises Beispielland", "Kreistagsbeschluss vom 23. März 2023"),
-        link_style="bild",
-    ),
-    Example(
-        "musterhagen",
-        _p("Musterhagen", "Stadt Musterhagen", "Smart-City-Strategie Musterhagen",
-           "Musterhagen – klug, grün, gemeinsam", "klima daten mobilitaet", 4),
-        "Stadt",
-        "<p>Die Stadt Musterhagen (27.900 Einwohner) hat ihre Smart-City-Strategie im Jahr 2024 "
-        "veröffentlicht.</p>",
-        {"municipality": "Musterhagen", "kind": "Stadt", "population": 27900, "year": 2024},
-        "Sensoren für Stadtgrün und eine offene Datenplattform.",
-    ),
-    Example(
-        "beispielfelde",
-        _p("Beispielfelde", "Gemeinde Beispielfelde", "Digitales Dorf Beispielfelde",
-           "Beispielfelde – klein, digital, lebenswert", "teilhabe bildung", 5),
-        "Gemeinde",
-        "<dl class='facts'><dt>Kommune</dt><dd>Gemeinde Beispielfelde</dd><dt>Einwohnerzahl</dt>"
-        "<dd>3.100</dd><dt>Bundesland</dt><dd>Niedersachsen</dd><dt>Veröffentlicht</dt>"
-        "<dd>November 2022</dd></dl>",
-        {"municipality": "Beispielfelde", "kind": "Gemeinde", "state": "Niedersachsen",
-         "population": 3100, "year": 2022},
-        "Ehrenamt und Dorfgemeinschaft im Mittelpunkt.",
-        "/medien/2022-11-03_beschlussvorlage_anlage.pdf",
-        {"municipality": "Beispielfelde", "kind": "Gemeinde", "year": 2022},
-        ("Anlage 2 zur Beschlussvorlage 2022/117", "Digitales Dorf Beispielfelde",
-         "Strategie der Gemeinde Beispielfelde", "November 2022"),
-        link_style="weiter",
-    ),
-    Example(
-        "musterburg",
-        _p("Musterburg", "Stadt Musterburg", "Digitalstrategie Musterburg",
-           "Musterburg 2035 – offen, vernetzt, nachhaltig", "verwaltung wirtschaft bildung klima teilhabe", 6),
-        "Stadt",
-        "<ul class='kennzahlen'><li>Stadt Musterburg</li><li>61.000 Einwohnerinnen und Einwohner"
-        "</li><li>Niedersachsen</li><li>Stand: Mai 2023</li></ul>",
-        {"municipality": "Musterburg", "kind": "Stadt", "state": "Niedersachsen",
-         "population": 61000, "year": 2023},
-        "Eine Großstadt im Kleinen: fünf Handlungsfelder, ein Programmbüro.",
-    ),
-    Example(
-        "musterland-nord",
-        _p("Musterland-Nord", "Zukunftsregion Musterland-Nord", "Gemeinsame Digitalstrategie Musterland-Nord",
-           "Vier Gemeinden, eine digitale Region", "infrastruktur teilhabe wirtschaft", 7),
-        "Region",
-        "<p class='meta'>Interkommunale Kooperation von vier Gemeinden · zusammen rund 22.000 "
-        "Einwohnerinnen und Einwohner · Strategie von 2023</p>",
-        {"municipality": "Musterland-Nord", "kind": "Region", "population": 22000, "year": 2023},
-        "Vier Gemeinden teilen sich Digitallotsen und eine Plattform.",
-        "/downloads/strategie.pdf",
-        {"municipality": "Musterland-Nord", "kind": "Region", "year": 2023},
-        ("Gemeinsame Digitalstrategie", "Zukunftsregion Musterland-Nord", "2023"),
-    ),
-    Example(
-        "beispielstedt",
-        _p("Beispielstedt", "Gemeinde Beispielstedt", "Digitalisierungsstrategie Beispielstedt",
-           "Beispielstedt bleibt verbunden", "verwaltung infrastruktur", 8),
-        "Gemeinde",
-        "<p class='meta'>Gemeinde Beispielstedt · Stand: März 2021</p>",
-        {"municipality": "Beispielstedt", "kind": "Gemeinde", "year": 2021},
-        "Eine kleine Gemeinde priorisiert Glasfaser und Online-Dienste.",
-    ),
-)
-
 DUPLICATE_OF = ("beispielbach", "/aktuelles/praxisbeispiel-des-monats.html")
 PER_PAGE = 4
+
+
+INTROS = (
+    "{name} hat sich auf den Weg gemacht, die Digitalisierung strategisch anzugehen. Grundlage "
+    "war eine Bestandsaufnahme mit Workshops, einer Online-Umfrage und Gesprächen mit Vereinen "
+    "und Unternehmen.",
+    "Am Anfang stand die Frage, was die Menschen vor Ort wirklich brauchen. {name} hat dazu "
+    "Sprechstunden im Rathaus, eine Zukunftswerkstatt und eine Befragung der Beschäftigten "
+    "durchgeführt.",
+    "Auslöser war die Teilnahme an einem Förderprogramm. {name} hat eine externe Beratung "
+    "beauftragt und eine Steuerungsgruppe aus Politik, Verwaltung und Zivilgesellschaft "
+    "eingerichtet.",
+)
+UMSETZUNG = (
+    "Für die Umsetzung wurden Verantwortlichkeiten festgelegt und erste Maßnahmen priorisiert. "
+    "Ein jährlicher Bericht zeigt den Fortschritt.",
+    "Eine Stabsstelle koordiniert die Projekte. Für jedes Handlungsfeld gibt es eine "
+    "Patenschaft in der Verwaltungsspitze und einen Zeitplan bis 2027.",
+    "Die Maßnahmen sind in einem Umsetzungsplan mit Kosten und Fördermöglichkeiten "
+    "hinterlegt. Ein Beirat begleitet die Umsetzung und bewertet sie jährlich.",
+)
+
+
+def _intro(ex: Example) -> str:
+    article = "Der" if ex.kind == "Landkreis" else "Die"
+    return INTROS[ex.profile.variant % 3].format(name=f"{article} {ex.profile.full_name}")
 
 
 def _detail_main(ex: Example) -> str:
@@ -214,13 +98,10 @@ def _detail_main(ex: Example) -> str:
     return f"""<article class="praxisbeispiel">
 <h1>{p.doc_title}</h1>{ex.facts_box}
 <img class="hero" src="/bilder/{ex.slug}.jpg" alt="Blick auf {p.ort}">
-<h2>Ausgangslage</h2><p>{p.full_name} hat sich auf den Weg gemacht, die Digitalisierung
-strategisch anzugehen. Grundlage war eine Bestandsaufnahme mit Workshops, einer
-Online-Umfrage und Gesprächen mit Vereinen und Unternehmen.</p>
+<h2>Ausgangslage</h2><p>{_intro(ex)}</p>
 <h2>Vision</h2><p>Das Leitbild lautet „{p.slogan}“.</p>
 <h2>Handlungsfelder und Ziele</h2><ul>{fields}</ul>
-<h2>Umsetzung</h2><p>Für die Umsetzung wurden Verantwortlichkeiten festgelegt und erste
-Maßnahmen priorisiert. Ein jährlicher Bericht zeigt den Fortschritt.</p>
+<h2>Umsetzung</h2><p>{UMSETZUNG[p.variant % 3]}</p>
 {download}
 <p class="tools"><a href="/praxisbeispiele/{ex.slug}.html?print=1">Seite drucken</a> ·
 <a href="https://www.{p.ort.lower()}.example/">Website der Kommune</a></p>
@@ -236,7 +117,7 @@ def _listing(page: int) -> bytes:
         link = f'<a class="more" href="{href}">{more}</a>' if more else ""
         cards.append(
             f'<div class="card"><a href="{href}"><img src="/bilder/{ex.slug}.jpg" alt=""></a>'
-            f'<h3>{ex.profile.full_name}</h3><p>{ex.teaser}</p>{link}</div>'
+            f"<h3>{ex.profile.full_name}</h3><p>{ex.teaser}</p>{link}</div>"
         )
     pages = (len(EXAMPLES) + PER_PAGE - 1) // PER_PAGE
     pager = " ".join(
@@ -284,57 +165,96 @@ def _simple(title: str, body: str, crumbs: str = "") -> bytes:
 
 
 NOISE_PAGES = {
-    "/ueber-uns.html": _simple("Über uns", """<p>Das Netzwerk Kommunal.Digital ist ein
+    "/ueber-uns.html": _simple(
+        "Über uns",
+        """<p>Das Netzwerk Kommunal.Digital ist ein
 Zusammenschluss von Kommunen in Niedersachsen. Wir organisieren Erfahrungsaustausch,
 Fortbildungen und Arbeitsgruppen. Die Geschäftsstelle berät Mitglieder kostenfrei.</p>
 <h2>Team</h2><p>In der Geschäftsstelle arbeiten sechs Kolleginnen und Kollegen aus Verwaltung,
-Informatik und Kommunikation.</p>"""),
-    "/foerderprogramme.html": _simple("Förderprogramme", """<p>Hier finden Sie eine Übersicht
+Informatik und Kommunikation.</p>""",
+    ),
+    "/foerderprogramme.html": _simple(
+        "Förderprogramme",
+        """<p>Hier finden Sie eine Übersicht
 über Förderprogramme von Bund und Land. Bitte beachten Sie die jeweiligen Antragsfristen.</p>
 <table><tr><th>Programm</th><th>Frist</th></tr><tr><td>Breitbandförderung</td>
 <td>laufend</td></tr><tr><td>Förderung von Coworking-Räumen im ländlichen Raum</td>
-<td>30.09.</td></tr></table>"""),
-    "/veranstaltungen.html": _simple("Veranstaltungen", """<ul><li>14.03. Online-Seminar:
+<td>30.09.</td></tr></table>""",
+    ),
+    "/veranstaltungen.html": _simple(
+        "Veranstaltungen",
+        """<ul><li>14.03. Online-Seminar:
 Vergaberecht für IT-Beschaffungen</li><li>22.04. Netzwerktreffen Nord in Beispielhausen</li>
 <li>05.06. Fachtag Kommunale Websites und Barrierefreiheit</li></ul>
-<p>Die Teilnahme ist für Mitglieder kostenfrei. Anmeldung über das Kontaktformular.</p>"""),
-    "/aktuelles/breitbandgipfel-2023.html": _simple("Rückblick: Kommunaler Breitbandgipfel", """
+<p>Die Teilnahme ist für Mitglieder kostenfrei. Anmeldung über das Kontaktformular.</p>""",
+    ),
+    "/aktuelles/breitbandgipfel-2023.html": _simple(
+        "Rückblick: Kommunaler Breitbandgipfel",
+        """
 <p class="datum">08.11.2023</p><p>Rund 180 Gäste kamen zum Breitbandgipfel nach Beispielhausen.
 Im Mittelpunkt standen Förderverfahren, Tiefbaukosten und die Frage, wie Kommunen den
 Ausbau beschleunigen können. In der Podiumsdiskussion ging es auch um die Digitalisierung
 der Genehmigungsverfahren.</p><p>Die Vorträge stehen Mitgliedern zum Download bereit.</p>""",
-        "Aktuelles"),
-    "/aktuelles/neue-mitglieder.html": _simple("Zwölf neue Mitglieder im Netzwerk", """
+        "Aktuelles",
+    ),
+    "/aktuelles/neue-mitglieder.html": _simple(
+        "Zwölf neue Mitglieder im Netzwerk",
+        """
 <p class="datum">17.02.2023</p><p>Das Netzwerk wächst: Zwölf Städte und Gemeinden sind seit
 Jahresbeginn neu dabei. Wir begrüßen sie herzlich und freuen uns auf den Austausch.</p>""",
-        "Aktuelles"),
-    "/leitfaden-digitalstrategie.html": _simple("Leitfaden: In sechs Schritten zur Strategie",
+        "Aktuelles",
+    ),
+    "/leitfaden-digitalstrategie.html": _simple(
+        "Leitfaden: In sechs Schritten zur Strategie",
         """<p>Sie möchten eine Digitalstrategie für Ihre Kommune erarbeiten? Dieser Leitfaden
 zeigt, wie andere vorgegangen sind. Er ist selbst keine Strategie, sondern eine Arbeitshilfe.</p>
 <ol><li>Bestandsaufnahme: Was gibt es schon?</li><li>Beteiligung planen</li>
 <li>Vision und Leitbild formulieren</li><li>Handlungsfelder auswählen</li>
-<li>Ziele und Maßnahmen festlegen</li><li>Umsetzung und Monitoring organisieren</li></ol>"""),
-    "/kontakt.html": _simple("Kontakt", """<p>Geschäftsstelle Netzwerk Kommunal.Digital<br>
+<li>Ziele und Maßnahmen festlegen</li><li>Umsetzung und Monitoring organisieren</li></ol>""",
+    ),
+    "/kontakt.html": _simple(
+        "Kontakt",
+        """<p>Geschäftsstelle Netzwerk Kommunal.Digital<br>
 Beispielallee 5, 31234 Beispielhausen<br>Telefon 01234 5678-0<br>
-E-Mail: info@kommunal-digital.example</p><p>Sprechzeiten: Mo-Do 9-15 Uhr</p>"""),
-    "/impressum.html": _simple("Impressum", """<p>Herausgeber: Netzwerk Kommunal.Digital
+E-Mail: info@kommunal-digital.example</p><p>Sprechzeiten: Mo-Do 9-15 Uhr</p>""",
+    ),
+    "/impressum.html": _simple(
+        "Impressum",
+        """<p>Herausgeber: Netzwerk Kommunal.Digital
 Niedersachsen, Beispielallee 5, 31234 Beispielhausen. Vertreten durch die Geschäftsführung.
-</p><p>Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV: die Geschäftsführung.</p>"""),
-    "/datenschutz.html": _simple("Datenschutzerklärung", """<p>Wir verarbeiten personenbezogene
+</p><p>Verantwortlich für den Inhalt nach § 18 Abs. 2 MStV: die Geschäftsführung.</p>""",
+    ),
+    "/datenschutz.html": _simple(
+        "Datenschutzerklärung",
+        """<p>Wir verarbeiten personenbezogene
 Daten nur im Rahmen der DSGVO. Beim Besuch dieser Website werden Server-Logfiles für
-sieben Tage gespeichert. Cookies setzen wir nur, soweit technisch notwendig.</p>"""),
-    "/barrierefreiheit.html": _simple("Erklärung zur Barrierefreiheit", """<p>Diese Website
+sieben Tage gespeichert. Cookies setzen wir nur, soweit technisch notwendig.</p>""",
+    ),
+    "/barrierefreiheit.html": _simple(
+        "Erklärung zur Barrierefreiheit",
+        """<p>Diese Website
 ist weitgehend mit der BITV 2.0 vereinbar. Einige ältere PDF-Dokumente sind noch nicht
-barrierefrei. Barrieren können Sie uns über das Kontaktformular melden.</p>"""),
-    "/intern/oeffentlich/netzwerktreffen.html": _simple("Protokoll Netzwerktreffen", """
+barrierefrei. Barrieren können Sie uns über das Kontaktformular melden.</p>""",
+    ),
+    "/intern/oeffentlich/netzwerktreffen.html": _simple(
+        "Protokoll Netzwerktreffen",
+        """
 <p>Protokoll des Netzwerktreffens vom 22.04.2023. TOP 1 Begrüßung, TOP 2 Bericht der
-Geschäftsstelle, TOP 3 Termine für das zweite Halbjahr. Nächstes Treffen im Oktober.</p>"""),
+Geschäftsstelle, TOP 3 Termine für das zweite Halbjahr. Nächstes Treffen im Oktober.</p>""",
+    ),
 }
 FLYER = PdfDoc(
     ("Netzwerk Kommunal.Digital", "Gemeinsam mehr erreichen"),
-    (("Wer wir sind", ("Ein Netzwerk von Kommunen für Kommunen. Wir bieten Austausch, "
-      "Fortbildung und Beratung rund um die Digitalisierung.",
-      "Mitglied werden: Die Mitgliedschaft ist für Kommunen kostenfrei.")),),
+    (
+        (
+            "Wer wir sind",
+            (
+                "Ein Netzwerk von Kommunen für Kommunen. Wir bieten Austausch, "
+                "Fortbildung und Beratung rund um die Digitalisierung.",
+                "Mitglied werden: Die Mitgliedschaft ist für Kommunen kostenfrei.",
+            ),
+        ),
+    ),
     meta_title="Flyer_Netzwerk_2023",
 )
 NEVER = (
@@ -354,7 +274,9 @@ def _pdf(ex: Example) -> PdfDoc:
 def _sitemap(base_url: str) -> bytes:
     paths = ["/", "/praxisbeispiele/", *(f"/praxisbeispiele/{e.slug}.html" for e in EXAMPLES)]
     paths += ["/ueber-uns.html", "/foerderprogramme.html", "/kontakt.html"]
-    urls = "".join(f"<url><loc>{base_url}{p}</loc><lastmod>2023-11-08</lastmod></url>" for p in paths)
+    urls = "".join(
+        f"<url><loc>{base_url}{p}</loc><lastmod>2023-11-08</lastmod></url>" for p in paths
+    )
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
@@ -369,7 +291,10 @@ def _image(path: str) -> Response | None:
 
 def build(base_url: str) -> Site:
     """The portal for `base_url` (absolute URLs in the sitemap only)."""
-    routes = {"/": Response(_home()), "/sitemap.xml": Response(_sitemap(base_url), "application/xml")}
+    routes = {
+        "/": Response(_home()),
+        "/sitemap.xml": Response(_sitemap(base_url), "application/xml"),
+    }
     pages = (len(EXAMPLES) + PER_PAGE - 1) // PER_PAGE
     routes |= {_list_path(n): Response(_listing(n)) for n in range(1, pages + 1)}
     for ex in EXAMPLES:
@@ -383,10 +308,15 @@ def build(base_url: str) -> Site:
             routes[ex.pdf_path] = Response(render_pdf(_pdf(ex)), PDF)
     routes |= {path: Response(body) for path, body in NOISE_PAGES.items()}
     routes["/medien/flyer-netzwerk.pdf"] = Response(render_pdf(FLYER), PDF)
-    routes["/aktuelles/"] = Response(_simple("Aktuelles", """<ul>
+    routes["/aktuelles/"] = Response(
+        _simple(
+            "Aktuelles",
+            """<ul>
 <li><a href="/aktuelles/breitbandgipfel-2023.html">Rückblick: Kommunaler Breitbandgipfel</a></li>
 <li><a href="/aktuelles/neue-mitglieder.html">Zwölf neue Mitglieder</a></li></ul>
-<p><a href="/medien/flyer-netzwerk.pdf">Unser Flyer (PDF, 300 KB)</a></p>"""))
+<p><a href="/medien/flyer-netzwerk.pdf">Unser Flyer (PDF, 300 KB)</a></p>""",
+        )
+    )
     secret = _simple("Entwurf", "<p>Nur für Mitglieder.</p>")
     routes |= {p: Response(secret) for p in NEVER if not p.startswith("/praxisbeispiele/")}
     return Site("portal", routes, EXPECTED, (_image,))
@@ -397,11 +327,28 @@ def _docs() -> tuple[ExpectedDoc, ...]:
     for ex in EXAMPLES:
         path = f"/praxisbeispiele/{ex.slug}.html"
         aliases = (DUPLICATE_OF[1],) if ex.slug == DUPLICATE_OF[0] else ()
-        docs.append(ExpectedDoc(path, "html", ex.profile.doc_title, dict(ex.facts), aliases))
+        # A state portal: its Land is context for every example that does not state its own.
+        portal_land = {"state": "Niedersachsen"} if "state" not in ex.facts else {}
+        docs.append(
+            ExpectedDoc(
+                path,
+                "html",
+                ex.profile.doc_title,
+                dict(ex.facts),
+                aliases,
+                context_facts=portal_land,
+            )
+        )
         if ex.pdf_path:
             docs.append(
-                ExpectedDoc(ex.pdf_path, "pdf", ex.pdf_title[0], dict(ex.pdf_facts or {}),
-                            context_facts=dict(ex.facts), note="linked as Download (PDF, 2 MB)")
+                ExpectedDoc(
+                    ex.pdf_path,
+                    "pdf",
+                    ex.pdf_title[0],
+                    dict(ex.pdf_facts or {}),
+                    context_facts={**portal_land, **ex.facts},
+                    note="linked as Download (PDF, 2 MB)",
+                )
             )
     return tuple(docs)
 
@@ -410,11 +357,21 @@ EXPECTED = Expected(
     site="portal",
     start="/",
     documents=_docs(),
-    listings=("/", "/praxisbeispiele/", "/praxisbeispiele/?page=2", "/praxisbeispiele/?page=3",
-              "/aktuelles/"),
+    listings=(
+        "/",
+        "/praxisbeispiele/",
+        "/praxisbeispiele/?page=2",
+        "/praxisbeispiele/?page=3",
+        "/aktuelles/",
+    ),
     noise=(*NOISE_PAGES, "/medien/flyer-netzwerk.pdf"),
-    disallow=(("Disallow", "/*?print="), ("Disallow", "/suche*"), ("Disallow", "/intern/"),
-              ("Allow", "/intern/oeffentlich/"), ("Disallow", "/*.docx$")),
+    disallow=(
+        ("Disallow", "/*?print="),
+        ("Disallow", "/suche*"),
+        ("Disallow", "/intern/"),
+        ("Allow", "/intern/oeffentlich/"),
+        ("Disallow", "/*.docx$"),
+    ),
     never_fetch=(*NEVER, *(f"/praxisbeispiele/{e.slug}.html?print=1" for e in EXAMPLES[1:])),
     sitemaps=("/sitemap.xml",),
 )

@@ -21,17 +21,25 @@ from tests.ingest.sites.ratsinfo_data import COMMITTEES, SESSIONS, STRATEGY_KVON
 LATIN1 = "text/html; charset=ISO-8859-1"
 CAL = "/bi/si0040.php"
 PROFILE = Profile(
-    "Beispielheim", "Stadt Beispielheim", "Digitalstrategie Beispielheim 2030",
+    "Beispielheim",
+    "Stadt Beispielheim",
+    "Digitalstrategie Beispielheim 2030",
     "Beispielheim 2030: digital. gemeinsam. nah.",
-    ("verwaltung", "infrastruktur", "bildung", "gesundheit", "wirtschaft", "daten", "klima"), 2,
+    ("verwaltung", "infrastruktur", "bildung", "gesundheit", "wirtschaft", "daten", "klima"),
+    2,
     situation="Beispielheim ist eine Große Kreisstadt mit 24.700 Einwohnerinnen und Einwohnern "
     "im Norden Baden-Württembergs. Die Stadt hat früh in Glasfaser investiert; bei Online-"
     "Diensten und digitaler Bildung besteht dagegen Nachholbedarf.",
 )
 STRATEGY_PDF = PdfDoc(
-    ("Digitalstrategie Beispielheim 2030", "Große Kreisstadt Beispielheim",
-     "Anlage 1 zur Vorlage 2023/118", "Stand: Juni 2023"),
-    strategy_sections(PROFILE), meta_title="Vorlage_2023-118_Anlage_1",
+    (
+        "Digitalstrategie Beispielheim 2030",
+        "Große Kreisstadt Beispielheim",
+        "Anlage 1 zur Vorlage 2023/118",
+        "Stand: Juni 2023",
+    ),
+    strategy_sections(PROFILE),
+    meta_title="Vorlage_2023-118_Anlage_1",
 )
 GETFILE = "/bi/getfile.php?id=77&type=do"
 DOWNLOAD = "/bi/download.php?id=77"
@@ -64,18 +72,20 @@ def _vorlage_page(v: Vorlage) -> bytes:
         f"{name}</a></td><td>PDF</td></tr>"
         for fid, name in v.attachments
     )
-    state = (f"<p><b>Status:</b> {result} am {date}</p>" if v.kind == "Beschlussvorlage" else "")
+    state = f"<p><b>Status:</b> {result} am {date}</p>" if v.kind == "Beschlussvorlage" else ""
     extra = ""
     if v.kvonr == STRATEGY_KVONR:
-        extra = ('<p>Nichtöffentliche Anlage: <a href="/bi/getfile.php?id=91&amp;type=ps">'
-                 "Kostenschätzung</a></p>")
+        extra = (
+            '<p>Nichtöffentliche Anlage: <a href="/bi/getfile.php?id=91&amp;type=ps">'
+            "Kostenschätzung</a></p>"
+        )
     content = f"""<table class="tk1"><tr><th>Vorlage</th><td>{v.number}</td></tr>
 <tr><th>Betreff</th><td>{v.subject}</td></tr><tr><th>Art</th><td>{v.kind}</td></tr>
 <tr><th>Federführend</th><td>{v.office}</td></tr></table>{state}
 <h2>Beratungsfolge</h2><table class="tl1"><tr><th>Gremium</th><th>Datum</th><th>Zuständigkeit</th>
 <th>Ergebnis</th></tr>{rows}</table>
 <h2>Sachverhalt</h2><p>{v.text}</p><h2>Beschlussvorschlag</h2><p>{v.proposal}</p>
-<h2>Anlagen</h2><table>{files or '<tr><td>keine</td></tr>'}</table>{extra}
+<h2>Anlagen</h2><table>{files or "<tr><td>keine</td></tr>"}</table>{extra}
 <p><a href="/bi/vo0050.php?__kvonr={v.kvonr}&amp;print=1">Druckansicht</a></p>"""
     return _page(f"Vorlage - {v.number}", content)
 
@@ -90,8 +100,16 @@ def _session_page(ksinr: int) -> bytes:
         f"<td>{v.number}</td></tr>"
         for n, v in enumerate(items, start=1)
     )
-    return _page(f"Sitzung {committee} - {date}",
-                 f"<p>{date}, {time} Uhr, Großer Sitzungssaal, Rathaus</p><table>{rows}</table>")
+    files = ""
+    if ksinr == 301:  # the session's document package repeats the adopted strategy
+        files = (
+            '<h2>Sitzungsdokumente</h2><ul><li><a href="/bi/download.php?id=77">'
+            "Anlage zu Ö 1 (PDF, 2 MB)</a></li></ul>"
+        )
+    return _page(
+        f"Sitzung {committee} - {date}",
+        f"<p>{date}, {time} Uhr, Großer Sitzungssaal, Rathaus</p><table>{rows}</table>{files}",
+    )
 
 
 def _calendar(path: str) -> Response | None:
@@ -121,10 +139,13 @@ def _calendar(path: str) -> Response | None:
 
 
 def _attachment_pdf(fid: int, name: str, v: Vorlage) -> bytes:
-    return render_pdf(PdfDoc(
-        (f"{name}", f"zur Vorlage {v.number}", v.subject),
-        ((v.subject, (v.text, v.proposal)),), meta_title=f"Anlage {fid}",
-    ))
+    return render_pdf(
+        PdfDoc(
+            (f"{name}", f"zur Vorlage {v.number}", v.subject),
+            ((v.subject, (v.text, v.proposal)),),
+            meta_title=f"Anlage {fid}",
+        )
+    )
 
 
 def _files() -> dict[str, Response]:
@@ -147,11 +168,15 @@ def _files() -> dict[str, Response]:
 
 def _start() -> bytes:
     upcoming = "".join(
-        f'<li><a href="/bi/si0057.php?__ksinr={k}">{c} am {d}</a></li>' for k, (c, d, _) in SESSIONS.items()
+        f'<li><a href="/bi/si0057.php?__ksinr={k}">{c} am {d}</a></li>'
+        for k, (c, d, _) in SESSIONS.items()
     )
-    return _page("Bürgerinfo Beispielheim", f"""<p>Willkommen im Bürgerinformationssystem der Großen
+    return _page(
+        "Bürgerinfo Beispielheim",
+        f"""<p>Willkommen im Bürgerinformationssystem der Großen
 Kreisstadt Beispielheim. Hier finden Sie öffentliche Sitzungen, Tagesordnungen, Vorlagen und
-Beschlüsse des Gemeinderats und seiner Ausschüsse.</p><h2>Letzte Sitzungen</h2><ul>{upcoming}</ul>""")
+Beschlüsse des Gemeinderats und seiner Ausschüsse.</p><h2>Letzte Sitzungen</h2><ul>{upcoming}</ul>""",
+    )
 
 
 def build(base_url: str) -> Site:
@@ -159,12 +184,30 @@ def build(base_url: str) -> Site:
     routes: dict[str, Response] = {
         "/": Response(b"", status=302, headers=(("Location", "/bi/info.php"),), validators=False),
         "/bi/info.php": Response(_start(), LATIN1),
-        "/bi/impressum.php": Response(_page("Impressum", "<p>Verantwortlich: Stadt Beispielheim, "
-                                            "Hauptamt, Marktplatz 1, 74000 Beispielheim.</p>"), LATIN1),
-        "/bi/gr0040.php": Response(_page("Gremien", "<ul>" + "".join(f"<li>{c}</li>" for c in COMMITTEES) + "</ul>"), LATIN1),
-        "/bi/vo0040.php": Response(_page("Vorlagen", "<table>" + "".join(
-            f'<tr><td><a href="/bi/vo0050.php?__kvonr={v.kvonr}">{v.number}</a></td><td>{v.subject}</td></tr>'
-            for v in VORLAGEN) + "</table>"), LATIN1),
+        "/bi/impressum.php": Response(
+            _page(
+                "Impressum",
+                "<p>Verantwortlich: Stadt Beispielheim, "
+                "Hauptamt, Marktplatz 1, 74000 Beispielheim.</p>",
+            ),
+            LATIN1,
+        ),
+        "/bi/gr0040.php": Response(
+            _page("Gremien", "<ul>" + "".join(f"<li>{c}</li>" for c in COMMITTEES) + "</ul>"),
+            LATIN1,
+        ),
+        "/bi/vo0040.php": Response(
+            _page(
+                "Vorlagen",
+                "<table>"
+                + "".join(
+                    f'<tr><td><a href="/bi/vo0050.php?__kvonr={v.kvonr}">{v.number}</a></td><td>{v.subject}</td></tr>'
+                    for v in VORLAGEN
+                )
+                + "</table>",
+            ),
+            LATIN1,
+        ),
         "/bi/recherche.php": Response(_page("Recherche", "<form></form>"), LATIN1),
     }
     for v in VORLAGEN:
@@ -178,8 +221,12 @@ def build(base_url: str) -> Site:
 
 def _noise() -> tuple[str, ...]:
     pages = [f"/bi/vo0050.php?__kvonr={v.kvonr}" for v in VORLAGEN if v.kvonr != STRATEGY_KVONR]
-    files = [f"/bi/getfile.php?id={fid}&type=do" for v in VORLAGEN for fid, _ in v.attachments
-             if fid not in (77, 78)]
+    files = [
+        f"/bi/getfile.php?id={fid}&type=do"
+        for v in VORLAGEN
+        for fid, _ in v.attachments
+        if fid not in (77, 78)
+    ]
     return (*pages, *files, "/bi/impressum.php", "/bi/gr0040.php")
 
 
@@ -188,21 +235,40 @@ EXPECTED = Expected(
     start="/",
     documents=(
         ExpectedDoc(
-            GETFILE, "pdf", "Digitalstrategie Beispielheim 2030",
-            {"municipality": "Beispielheim", "kind": "Stadt", "state": "Baden-Württemberg",
-             "population": 24700, "year": 2023},
+            GETFILE,
+            "pdf",
+            "Digitalstrategie Beispielheim 2030",
+            {
+                "municipality": "Beispielheim",
+                "kind": "Stadt",
+                "state": "Baden-Württemberg",
+                "population": 24700,
+                "year": 2023,
+            },
             aliases=(DOWNLOAD,),
             context_facts={"municipality": "Beispielheim", "year": 2023},
             note="Content-Disposition attachment, filename Vorlage_2023-118_Anlage_1.pdf; "
             "the alias is served as application/octet-stream; Vorlage: 'beschlossen am 12.07.2023'",
         ),
     ),
-    listings=("/", "/bi/info.php", "/bi/vo0040.php", *(f"/bi/si0057.php?__ksinr={k}" for k in SESSIONS)),
+    listings=(
+        "/",
+        "/bi/info.php",
+        "/bi/vo0040.php",
+        *(f"/bi/si0057.php?__ksinr={k}" for k in SESSIONS),
+    ),
     noise=_noise(),
     tolerated=(f"/bi/vo0050.php?__kvonr={STRATEGY_KVONR}", "/bi/getfile.php?id=78&type=do"),
-    disallow=(("Disallow", "/bi/recherche*"), ("Disallow", "/*&print=1"),
-              ("Disallow", "/bi/getfile.php?*type=ps"), ("Disallow", "/bi/___tmp/")),
-    never_fetch=("/bi/recherche.php", "/bi/getfile.php?id=91&type=ps",
-                 *(f"/bi/vo0050.php?__kvonr={v.kvonr}&print=1" for v in VORLAGEN)),
+    disallow=(
+        ("Disallow", "/bi/recherche*"),
+        ("Disallow", "/*&print=1"),
+        ("Disallow", "/bi/getfile.php?*type=ps"),
+        ("Disallow", "/bi/___tmp/"),
+    ),
+    never_fetch=(
+        "/bi/recherche.php",
+        "/bi/getfile.php?id=91&type=ps",
+        *(f"/bi/vo0050.php?__kvonr={v.kvonr}&print=1" for v in VORLAGEN),
+    ),
     traps=(Trap(CAL, "endless session calendar (?MM=..&YY=..)", 30),),
 )

@@ -36,7 +36,9 @@ def is_allowed(rules: Iterable[tuple[str, str]], path: str) -> bool:
 
 def robots_txt(expected: Expected, base_url: str = "") -> str:
     """The robots.txt text for `expected.disallow` (and Sitemap lines when given a base)."""
-    lines = ["# robots.txt", "User-agent: *"]
+    # A group for other bots first: a parser that merges groups would apply "Disallow: /".
+    lines = ["# robots.txt", "User-agent: SemrushBot", "User-agent: AhrefsBot", "Disallow: /", ""]
+    lines += ["User-agent: *"]
     lines += [f"{directive}: {pattern}" for directive, pattern in expected.disallow]
     if base_url:
         lines += [""] + [f"Sitemap: {base_url}{path}" for path in expected.sitemaps]

@@ -64,7 +64,9 @@ class _Handler(BaseHTTPRequestHandler):
             if self._fresh(etag):
                 status = 304
         self.log.add(
-            LoggedRequest(self.command, self.path, dict(self.headers.items()), status, time.monotonic())
+            LoggedRequest(
+                self.command, self.path, dict(self.headers.items()), status, time.monotonic()
+            )
         )
         with contextlib.suppress(BrokenPipeError, ConnectionResetError):
             self._send(status, response, headers, with_body)

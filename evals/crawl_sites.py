@@ -55,6 +55,7 @@ class SiteScore:
     fields: dict[str, dict[str, int]] = field(default_factory=dict)
     wrong_facts: list[str] = field(default_factory=list)
     took_s: float = 0.0
+    independent: dict[str, Any] = field(default_factory=dict)  # the sites' own scorer
 
     @property
     def traps_bounded(self) -> bool:
@@ -142,6 +143,7 @@ def run_site(site: str, settings: CrawlSettings = SETTINGS, scope: str = "prefix
     from tests.ingest.sites import violations
 
     score = score_site(expected, report, docs)
+    score.independent = independent_score(expected, report, docs, requests, base)
     score.requests = len(requests)
     score.robots_violations = violations(expected, requests)
     score.traps = {
@@ -149,6 +151,34 @@ def run_site(site: str, settings: CrawlSettings = SETTINGS, scope: str = "prefix
         for t in expected.traps
     }
     return score
+
+
+def independent_score(
+    expected: Any, report: CrawlReport, docs: list[Fetched], requests: list[Any], base: str
+) -> dict[str, Any]:
+    """The fixture author's scorer (tests/ingest/sites/scoring.py) as a cross-check."""
+    from tests.ingest.sites.scoring import Indexed, score
+
+    items = [
+        Indexed(
+            d.source.location,
+            aliases=tuple(u for u in d.source.urls if u != d.source.location),
+            facts={k: f.value for k, f in report.facts.get(d.source.location, {}).items()},
+        )
+        for d in docs
+    ]
+    s = score(expected, items, requests, base)
+    return {
+        "found": s.found,
+        "expected": s.expected,
+        "noise": len(s.noise_indexed),
+        "duplicates": s.duplicates,
+        "over_merged": s.over_merged,
+        "robots_violations": len(s.robots_violations),
+        "traps_bounded": s.traps_bounded,
+        "facts_wrong": sum(f.wrong + f.invented for f in s.fields.values()),
+        "facts_missing": sum(f.missing for f in s.fields.values()),
+    }
 
 
 def score_site(expected: Any, report: CrawlReport, docs: list[Fetched]) -> SiteScore:
@@ -229,6 +259,23 @@ def table(scores: list[SiteScore]) -> str:
             f"| {s.site} | {s.found} / {s.expected} | {len(s.noise)} | {s.indexed_twice} | "
             f"{s.aliases_merged} | {s.requests} | {len(s.robots_violations)} | {traps} | "
             f"{s.took_s} |"
+        )
+    rows += [
+        "",
+        "Cross-check with the fixture author's scorer (tests/ingest/sites/scoring.py):",
+        "",
+    ]
+    rows += [
+        "| site | found | noise | duplicates | over-merged | robots | traps bounded"
+        " | facts wrong+invented | facts missing |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for s in scores:
+        i = s.independent
+        rows.append(
+            f"| {s.site} | {i['found']}/{i['expected']} | {i['noise']} | {i['duplicates']} | "
+            f"{i['over_merged']} | {i['robots_violations']} | {i['traps_bounded']} | "
+            f"{i['facts_wrong']} | {i['facts_missing']} |"
         )
     rows += [
         "",

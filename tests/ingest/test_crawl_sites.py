@@ -42,3 +42,10 @@ def test_stated_metadata_is_read_correctly(score: SiteScore) -> None:
 def test_duplicates_are_merged_where_the_site_has_them() -> None:
     cms = run_site("cms")
     assert cms.aliases_merged >= 2 and cms.indexed_twice == 0
+
+
+def test_the_fixture_authors_scorer_agrees(score: SiteScore) -> None:
+    i = score.independent
+    assert i["found"] == i["expected"] and i["noise"] <= 2
+    assert i["duplicates"] == 0 and i["over_merged"] == 0 and i["robots_violations"] == 0
+    assert i["traps_bounded"] and i["facts_wrong"] == 0

@@ -43,9 +43,10 @@ from ingest.fetching import (
     is_not_modified,
 )
 from ingest.frontier import Candidate, Frontier, link_priority
-from ingest.pagefacts import Fact
+from ingest.pagefacts import Fact, html_facts
 from ingest.records import Fetched, Source
 from ingest.snapshots import Snapshot, SnapshotStore
+from ingest.sniffing import decode_text
 from rag.errors import KompassError
 from rag.settings import CrawlSettings
 
@@ -53,7 +54,7 @@ __all__ = ["CrawlReport", "Decision", "crawl", "planned_requests"]
 
 OnDocument = Callable[[Fetched, bool], None]
 Progress = Callable[[str, int, int], None]  # (url, pages requested so far, max_pages)
-MAX_SITEMAPS_PER_HOST = 5
+MAX_SITEMAPS_PER_HOST = 20  # a sitemap index names pages, posts, media, ... sitemaps
 MAX_SITEMAP_BYTES = 10 * 1024 * 1024
 GONE_STATUSES = (404, 410)
 
@@ -134,6 +135,7 @@ class _Crawl:
         self.doc_shingles: list[tuple[str, frozenset[int]]] = []  # (URL, shingles) per doc
         self.canonical_of: dict[str, str] = {}  # alias URL -> canonical URL (pending)
         self.facts: dict[str, dict[str, Fact]] = {}  # document URL -> stated facts
+        self.referrers: dict[str, str] = {}  # document URL -> page that linked it
 
     def run(self, start_urls: list[str], started: float) -> CrawlReport:
         alive_before = self._live_doc_ids()
@@ -241,6 +243,7 @@ class _Crawl:
         page = analyse(fetched, item.url)
         label = self._decide(item, fetched, page)
         if label == "strategy":
+            self.referrers[item.url] = item.referrer
             self._record_document(item.url, fetched, previous, changed, page)
         elif label != "alias":  # navigation page: stored for conditional requests and links
             self.store.put(fetched, doc_id=previous.doc_id if previous else "")
@@ -373,10 +376,19 @@ class _Crawl:
         """Attach a Source with the document id, all known URLs and facts the document states."""
         snap = self.store.get(url)
         urls = (url, *(snap.also_known_as if snap else ()))
-        meta, facts = document_meta(fetched, url, doc_id, page.text)
+        context = self._referrer_facts(url) if fetched.content_type == "pdf" else None
+        meta, facts = document_meta(fetched, url, doc_id, page.text, context)
         self.facts[url] = facts
         source = Source(source_id=url, location=url, meta=meta, urls=tuple(dict.fromkeys(urls)))
         return replace(fetched, source=source)
+
+    def _referrer_facts(self, url: str) -> dict[str, Fact]:
+        """Facts of the HTML page that linked `url` (from its stored snapshot body)."""
+        snap = self.store.get(self.referrers.get(url, ""))
+        body = self.store.body(snap.content_hash) if snap and snap.content_hash else None
+        if snap is None or body is None or snap.content_type != "html":
+            return {}
+        return html_facts(decode_text(body))
 
     def _live_doc_ids(self) -> set[str]:
         return {s.doc_id for s in self.store.all() if s.doc_id and not s.gone}
@@ -390,7 +402,9 @@ class _Crawl:
             link = replace(link, url=url)
             if is_pagination(link) or url_template(url) == shape:
                 prio = link_priority(link, item.depth, label) + 1.0
-                self._push(Candidate(url, item.depth, prio, via="pagination", leaf=True))
+                self._push(Candidate(url, item.depth, prio, "pagination", True, referrer=item.url))
             else:
                 prio = link_priority(link, item.depth + 1, label)
-                self._push(Candidate(url, item.depth + 1, prio, anchor=link.text, leaf=True))
+                self._push(
+                    Candidate(url, item.depth + 1, prio, "link", True, True, link.text, item.url)
+                )

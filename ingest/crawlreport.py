@@ -127,9 +127,14 @@ def _plan(
 
 
 def document_meta(
-    fetched: Fetched, url: str, doc_id: str, text: str
+    fetched: Fetched, url: str, doc_id: str, text: str, context: dict[str, Fact] | None = None
 ) -> tuple[DocMeta, dict[str, Fact]]:
-    """DocMeta filled with what the document states, and those facts with their source."""
+    """DocMeta filled with what the document states, and those facts with their source.
+
+    `context`: facts of the page that linked a file (its Vorlage or detail page); they fill
+    only what the file does not state, and only when both name the same municipality (or
+    the file names none).
+    """
     title = url
     if fetched.content_type == "html":
         html = decode_text(fetched.content)
@@ -141,9 +146,21 @@ def document_meta(
         title = first[:160] or fetched.filename or title
     else:
         facts = {}
+    facts = {**_carried(facts, context or {}), **facts}
     meta = DocMeta(doc_id=doc_id, title=title, url=url, source_type="web")
     meta = replace(meta, **{k: f.value for k, f in facts.items() if k in FIELDS})
     return meta, facts
+
+
+def _carried(own: dict[str, Fact], context: dict[str, Fact]) -> dict[str, Fact]:
+    mine, theirs = own.get("municipality"), context.get("municipality")
+    if theirs is None or (mine is not None and mine.value != theirs.value):
+        return {}
+    return {
+        k: Fact(f.value, f"verlinkende Seite ({f.where})")
+        for k, f in context.items()
+        if k not in own and k in FIELDS
+    }
 
 
 def origin_of(url: str) -> str:

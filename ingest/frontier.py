@@ -58,6 +58,7 @@ class Candidate:
     leaf: bool = False
     document: bool = True
     anchor: str = ""
+    referrer: str = ""  # the page whose link queued this URL
 
 
 def link_priority(link: Link, depth: int, from_label: str = "") -> float:

@@ -75,3 +75,20 @@ def test_pdf_title_page() -> None:
     facts = pdf_facts(text)
     assert values(facts) == {"municipality": "Musterland-Nord", "kind": "Region", "year": 2023}
     assert {f.where for f in facts.values()} == {"PDF-Titelseite"}
+
+
+def test_context_facts_fill_only_what_the_file_does_not_state() -> None:
+    from ingest.crawlreport import _carried
+    from ingest.pagefacts import Fact
+
+    context = {
+        "municipality": Fact("Mustertal", "Überschrift"),
+        "state": Fact("Niedersachsen", "Text"),
+        "year": Fact(2020, "Text"),
+    }
+    own = {"municipality": Fact("Mustertal", "PDF-Titelseite"), "year": Fact(2021, "PDF")}
+    carried = _carried(own, context)
+    assert {k: f.value for k, f in carried.items()} == {"state": "Niedersachsen"}
+    assert carried["state"].where.startswith("verlinkende Seite")
+    other = {"municipality": Fact("Anderswo", "PDF-Titelseite")}
+    assert _carried(other, context) == {}  # a listing of many towns must not lend its facts

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import itertools
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -137,7 +138,26 @@ def extract_links(html: str, base_url: str) -> list[Link]:
         if link is not None and link.url not in seen:
             seen.add(link.url)
             links.append(link)
+    for link in _embedded(soup, base):  # PDFs shown in a viewer: <iframe>, <embed>, <object>
+        if link.url not in seen:
+            seen.add(link.url)
+            links.append(link)
     return links
+
+
+def _embedded(soup: BeautifulSoup, base: str) -> list[Link]:
+    found = []
+    for tag in soup.find_all(["iframe", "embed", "object"]):
+        ref = str(tag.get("src") or tag.get("data") or "").strip()
+        if not ref or ref.lower().startswith(_SKIPPED_SCHEMES):
+            continue
+        try:
+            url = normalize_url(urljoin(base, ref))
+        except ValueError:
+            continue
+        if url.startswith(("http://", "https://")):
+            found.append(Link(url=url, text=str(tag.get("title") or ""), area=_area_of(tag)))
+    return found
 
 
 def _link_from_tag(tag: Tag, base: str) -> Link | None:
@@ -170,8 +190,11 @@ _AREA_MARKS = (
 
 
 def _area_of(tag: Tag) -> str:
-    """Where on the page a link sits, from the nearest landmark element or class/id."""
-    for parent in tag.parents:
+    """Where on the page a link sits, from the nearest landmark element or class/id.
+
+    At most 40 ancestors are looked at: linear time even on pathologically nested markup.
+    """
+    for parent in itertools.islice(tag.parents, 40):
         name = parent.name or ""
         if name in _AREA_TAGS:
             return _AREA_TAGS[name]

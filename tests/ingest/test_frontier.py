@@ -130,3 +130,10 @@ def test_path_shape_is_the_budget_unit() -> None:
         frontier.push(Candidate(f"https://x.de/kalender.html?month=2026-{i:02d}", 1, 1.0))
         frontier.push(Candidate(f"https://x.de/kalender.html?month=2026-{i:02d}&day=1", 1, 1.0))
     assert len(frontier) == 4
+
+
+def test_embedded_viewers_are_links() -> None:
+    html = '<main><iframe src="/viewer/strategie.pdf" title="Strategie"></iframe>'
+    html += '<object data="/files/plan.pdf"></object><embed src="javascript:x"></main>'
+    urls = [link.url for link in extract_links(html, "https://x.de/a/")]
+    assert urls == ["https://x.de/viewer/strategie.pdf", "https://x.de/files/plan.pdf"]

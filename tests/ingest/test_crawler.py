@@ -427,3 +427,16 @@ def test_known_documents_no_longer_linked_are_rechecked(
     rechecked = {r.path for r in site.requests if "If-None-Match" in r.headers}
     assert {"/dokumente/smart-city-strategie.pdf", "/strategien/umzug-strategie"} <= rechecked
     assert report.not_modified >= len(DOCUMENTS) - 1
+
+
+@pytest.mark.e2e
+def test_prefix_scope_fetches_linked_files_one_hop_but_no_pages_outside(
+    site: FixtureSite, store: SnapshotStore
+) -> None:
+    docs = Recorder()
+    report, _ = run(site, store, docs, scope="prefix")
+    paths = site.paths()
+    assert "/dokumente/smart-city-strategie.pdf" in paths  # linked from /strategien/: a leaf
+    assert "/dokumente/leitbild-sitemap.html" not in paths  # only in the sitemap, outside
+    assert "/dokumente/leitbild-sitemap.html" not in docs.paths()
+    assert report.scope == f"127.0.0.1:{site.port}/strategien/"

@@ -103,7 +103,9 @@ _LABELS = {
 def _echo_decisions(summary: dict[str, Any]) -> None:
     typer.echo(
         f"Probelauf (nichts indexiert), Umfang {summary['scope']}: {summary['requests']} "
-        f"Anfragen, robots.txt: {summary['skipped_robots']} übersprungen"
+        f"Anfragen, robots.txt: {summary['skipped_robots']} übersprungen\n"
+        "  (INDEX: Strategiedokument; FOLGEN: Übersichtsseite; VERWERFEN: nicht indexiert, "
+        "ihre Links werden nachrangig verfolgt; ALIAS: rel=canonical auf eine andere URL)"
     )
     for d in summary["decisions"]:
         note = f"  ({d['note']})" if d["note"] else ""

@@ -322,6 +322,13 @@ def _listing_pages(rng: random.Random, per_kind: int) -> list[LabelledPage]:
                 + "</li>"
                 for j, t in enumerate(items)
             )
+            if i % 2:  # card style: linked headings, teaser text, "Mehr erfahren"
+                lis = "".join(
+                    f'<div class="card"><img src="/b/{j}.jpg" alt="{t}"><h3><a href="/{kind}/{j}">'
+                    f"{t} in {town}</a></h3><p>{t}: {rng.choice(VISION_POOL)[:140]} …</p>"
+                    f'<a href="/{kind}/{j}">Mehr erfahren</a></div>'
+                    for j, t in enumerate(items)
+                )
             pager = " ".join(f'<a href="?seite={p}">{p}</a>' for p in range(1, 6))
             body = (
                 f"<h1>{kind}</h1><ul>{lis}</ul><div>{pager} <a href='?seite=2'>Weiter »</a></div>"

@@ -44,7 +44,7 @@ _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 FEATURE_NAMES = (
     "log_chars", "link_density", "log_links", "vocab_density", "vocab_diversity",
     "vocab_title", "log_headings", "future_years", "date_density", "contact_density",
-    "sentence_len", "is_pdf", "list_share", "para_len", "long_text",
+    "sentence_len", "is_pdf", "list_share", "para_len", "long_text", "linked_headings",
 )  # fmt: skip
 
 
@@ -60,6 +60,7 @@ class PageView:
     links: int
     list_chars: int = 0
     is_pdf: bool = False
+    linked_headings: int = 0  # headings that are (or contain) links: teaser cards of a listing
 
 
 def view_of_html(html: str, url: str | None = None) -> PageView:
@@ -70,7 +71,9 @@ def view_of_html(html: str, url: str | None = None) -> PageView:
     for tag in soup(["script", "style", "noscript", "template"]):
         tag.decompose()
     title = " ".join(soup.title.get_text(" ").split()) if soup.title else ""
-    headings = tuple(" ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2", "h3"]))
+    heading_tags = soup.find_all(["h1", "h2", "h3"])
+    headings = tuple(" ".join(h.get_text(" ").split()) for h in heading_tags)
+    linked = sum(1 for h in heading_tags if h.find("a") is not None or h.find_parent("a"))
     visible = " ".join(soup.get_text(" ").split())
     anchors = soup.find_all("a")
     link_chars = sum(len(" ".join(a.get_text(" ").split())) for a in anchors)
@@ -84,6 +87,7 @@ def view_of_html(html: str, url: str | None = None) -> PageView:
         link_chars=link_chars,
         links=len(anchors),
         list_chars=list_chars,
+        linked_headings=linked,
     )
 
 
@@ -137,6 +141,7 @@ def features(view: PageView) -> dict[str, float]:
         "list_share": min(1.0, view.list_chars / visible),
         "para_len": min(1.0, len(main) / max(1, len(paragraphs)) / 400),
         "long_text": min(1.0, words / 1500),
+        "linked_headings": view.linked_headings / max(1, len(view.headings)),
     }
 
 

@@ -91,3 +91,8 @@ def test_dry_run_shows_decisions_and_writes_nothing(site: FixtureSite, env: Path
         app, ["crawl", "--url", site.url("/strategien/"), "--dry-run", "--allow-private"]
     )
     assert "INDEX" in human.stdout and "FOLGEN" in human.stdout
+
+
+def test_unknown_scope_is_a_usage_error(site: FixtureSite, env: Path) -> None:
+    res = RUN.invoke(app, ["crawl", "--url", site.url("/"), "--scope", "domain"])
+    assert res.exit_code == 2 and site.requests == []

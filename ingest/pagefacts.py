@@ -26,6 +26,7 @@ from ingest.discovery import _NAME, STATES, _from_json_ld, _from_meta, _number
 from ingest.parsing import html_soup
 
 FIELDS = ("municipality", "kind", "state", "population", "year")
+MAX_TEXT = 60_000
 _LABELS = {
     "population": re.compile(r"^(?:einwohner\w*|bevölkerung\w*|bewohner\w*)\b", re.I),
     "state": re.compile(r"^(?:bundesland|land)\s*$", re.I),
@@ -38,7 +39,7 @@ _LABELS = {
 }
 _MONTHS = "januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember"
 _ADOPTED = re.compile(
-    r"\b(?:beschlossen|verabschiedet|\w*beschluss\w*|veröffentlicht|stand|fassung)\b"
+    r"\b(?:beschlossen|verabschiedet|\w{0,30}beschluss\w{0,10}|veröffentlicht|stand|fassung)\b"
     r"[^.\n]{0,60}?\b(?:\d{1,2}\.\s?(?:\d{1,2}\.|[A-Za-zäö]+)\s?|(?:0?[1-9]|1[0-2])/|"
     rf"(?:{_MONTHS})\s)?"
     r"((?:19|20)\d{2})\b",
@@ -76,12 +77,12 @@ _STATE_IN = re.compile(
 )
 _ZIP_STATE = re.compile(rf"\b\d{{5}}\s+[A-ZÄÖÜ][^()\d]{{1,40}}?\s*\(({_LAND})\)")
 _POPULATION = re.compile(
-    r"(?:(?:rund|ca\.|etwa|knapp|über)\s+)?(\d{1,3}(?:[.\s\u202f]\d{3})+|\d{3,7})\s*"
+    r"(?:(?:rund|ca\.|etwa|knapp|über)\s+)?(\d{1,3}(?:[.\s\u202f]\d{3}){1,3}|\d{3,7})\s*"
     r"(Mio\.?|Millionen)?\s+Einwohner",
 )
 _POP_LABEL = re.compile(
     r"Einwohner(?:innen)?(?:zahl)?(?:\s*\([^)]{0,20}\))?\s*[:=]\s*(?:ca\.|rund|etwa)?\s*"
-    r"(\d{1,3}(?:[.\s\u202f]\d{3})+|\d+(?:,\d+)?)\s*(Mio\.?)?"
+    r"(\d{1,3}(?:[.\s\u202f]\d{3}){1,3}|\d{1,9}(?:,\d+)?)\s*(Mio\.?)?"
 )
 _STATE_PHRASE = re.compile(r"\b(?:Bundesland|Freistaat|Land)\s*:?\s+([A-ZÄÖÜ][\wäöü\-]+)")
 _ADMIN = re.compile(
@@ -114,10 +115,10 @@ def html_facts(html: str) -> dict[str, Fact]:
     footer_text = _pop_footer(soup)
     _add(facts, _heading_facts(soup), "Überschrift")
     _add(facts, _pairs_facts(_label_pairs(soup)), "Tabelle/Definitionsliste")
-    text = " ".join(soup.get_text(" ").split())
+    text = " ".join(soup.get_text(" ").split())[:MAX_TEXT]
     _add(facts, text_facts(text), "Text")
     _add(facts, _state_element(soup), "Angabe auf der Seite")
-    _add(facts, find_place(_main_text(soup)) or {}, "Text")
+    _add(facts, find_place(_main_text(soup)[:MAX_TEXT]) or {}, "Text")
     _add(facts, address_facts(footer_text), "Fußzeile/Impressum")
     return {k: v for k, v in facts.items() if k in FIELDS}
 
@@ -137,7 +138,12 @@ def pdf_facts(text: str) -> dict[str, Fact]:
 
 
 def text_facts(text: str) -> dict[str, Any]:
-    """Facts from running text: population, Land, adoption/"Stand" year, place in a phrase."""
+    """Facts from running text: population, Land, adoption/"Stand" year, place in a phrase.
+
+    Only the first MAX_TEXT characters are read: facts stand early, and every pattern stays
+    linear on them (bounded repetitions; fuzzed in tests/ingest/test_pagefacts.py).
+    """
+    text = text[:MAX_TEXT]
     found: dict[str, Any] = {}
     if (m := _POP_LABEL.search(text)) or (m := _POPULATION.search(text)):
         found["population"] = _number(m.group(1), millions=bool(m.group(2)))
@@ -199,6 +205,7 @@ def address_facts(text: str) -> dict[str, Any]:
     Only when the postal line names the same town: a state portal's imprint names a ministry,
     not a municipality, and must not make every page on it belong to the capital.
     """
+    text = text[:MAX_TEXT]
     towns = {m.group(1) for m in _ZIP_TOWN.finditer(text)}
     found: dict[str, Any] = {}
     for m in _ADMIN.finditer(text):

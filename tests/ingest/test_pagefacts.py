@@ -92,3 +92,25 @@ def test_context_facts_fill_only_what_the_file_does_not_state() -> None:
     assert carried["state"].where.startswith("verlinkende Seite")
     other = {"municipality": Fact("Anderswo", "PDF-Titelseite")}
     assert _carried(other, context) == {}  # a listing of many towns must not lend its facts
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kreistagsbeschluss" * 5000,
+        "1.000" * 20000,
+        "Stadt " + "A" * 100_000,
+        ("Region " + "x" * 50 + " ") * 2000,
+        "@" + "a.b-" * 25000,
+    ],
+)
+def test_facts_and_features_stay_fast_on_pathological_text(text: str) -> None:
+    import time
+
+    from ingest.pagefeatures import features, view_of_text
+
+    started = time.monotonic()
+    html_facts(f"<h1>{text[:500]}</h1><p>{text}</p><footer>{text}</footer>")
+    pdf_facts(text)
+    features(view_of_text(text[:200], text))
+    assert time.monotonic() - started < 3.0

@@ -35,14 +35,16 @@ CrawlProgress = Callable[[str, int, int], None]
 def registry_for(
     url: str, rows: Sequence[RegistryRow], municipality: str | None = None
 ) -> RegistryRow | None:
-    """The registry row of a page: its exact URL, else the only row on its host, else the
-    row of the municipality the page names."""
+    """The registry row of a page: its exact URL, else the only row on its host (unless the
+    page names another municipality), else the row of the municipality the page names."""
     exact = [r for r in rows if r.url.rstrip("/") == url.rstrip("/")]
     if exact:
         return exact[0]
     host = urlsplit(url).netloc.lower()
     same_host = [r for r in rows if urlsplit(r.url).netloc.lower() == host]
-    if len(same_host) == 1:
+    # A portal host may carry one registered strategy and many others: the host decides only
+    # when the page names no other municipality.
+    if len(same_host) == 1 and municipality in (None, same_host[0].municipality):
         return same_host[0]
     named = [r for r in rows if municipality and r.municipality == municipality]
     return named[0] if len(named) == 1 else None

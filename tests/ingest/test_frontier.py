@@ -137,3 +137,20 @@ def test_embedded_viewers_are_links() -> None:
     html += '<object data="/files/plan.pdf"></object><embed src="javascript:x"></main>'
     urls = [link.url for link in extract_links(html, "https://x.de/a/")]
     assert urls == ["https://x.de/viewer/strategie.pdf", "https://x.de/files/plan.pdf"]
+
+
+def test_registry_row_of_a_crawled_page() -> None:
+    from ingest.registry import RegistryRow
+    from ingest.webindex import registry_for
+
+    def row(name: str, url: str) -> RegistryRow:
+        return RegistryRow.model_validate(
+            {"id": name.lower(), "municipality": name, "kind": "Stadt", "state": "Hessen",
+             "title": f"Strategie {name}", "url": url}
+        )  # fmt: skip
+
+    rows = [row("Guben", "https://portal.de/guben.html"), row("Ulm", "https://ulm.de/s")]
+    assert registry_for("https://portal.de/guben.html", rows).municipality == "Guben"  # type: ignore[union-attr]
+    assert registry_for("https://portal.de/x.html", rows).municipality == "Guben"  # type: ignore[union-attr]
+    assert registry_for("https://portal.de/x.html", rows, "Mustertal") is None
+    assert registry_for("https://other.de/x", rows, "Ulm").municipality == "Ulm"  # type: ignore[union-attr]

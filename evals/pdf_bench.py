@@ -93,11 +93,17 @@ def plumber_text(content: bytes) -> Units:
         return _lines([p.extract_text() or "" for p in pdf.pages])
 
 
-def reading(backend: str) -> Callable[[bytes], Units]:
-    def run(content: bytes) -> Units:
-        from ingest.pdf_reading import read_pdf
+def reading(backend: str, corpus_words: bool = False) -> Callable[[bytes], Units]:
+    """The reading step; `corpus_words`: with the shipped corpus's words as in production
+    (not on generated PDFs: their sentences come from that corpus, which would flatter it)."""
 
-        return [(b.page, b.text) for b in read_pdf(content, backend).blocks]
+    def run(content: bytes) -> Units:
+        from ingest.hyphenation import corpus_vocabulary
+        from ingest.pdf_reading import read_pdf
+        from rag.settings import ROOT
+
+        known = corpus_vocabulary(str(ROOT / "corpus")) if corpus_words else None
+        return [(b.page, b.text) for b in read_pdf(content, backend, known).blocks]
 
     return run
 
@@ -112,6 +118,7 @@ EXTRACTORS: dict[str, Callable[[bytes], Units]] = {
     "reading step (pdfplumber words)": reading("pdfplumber"),
     "reading step (pypdfium2 words)": reading("pypdfium2"),
 }
+ULM_ONLY = {"reading step (pypdfium2 words) + corpus words": reading("pypdfium2", True)}
 
 
 # -- metrics ------------------------------------------------------------------------------
@@ -227,9 +234,10 @@ def run_set(seeds: tuple[int, ...], names: list[str]) -> dict[str, Score]:
 def ulm(names: list[str]) -> dict[str, dict[str, Any]]:
     content = ULM_PDF.read_bytes()
     out = {}
-    for name in names:
+    extractors = {**EXTRACTORS, **ULM_ONLY}
+    for name in [*names, *ULM_ONLY]:
         t0 = time.perf_counter()
-        units = EXTRACTORS[name](content)
+        units = extractors[name](content)
         took = time.perf_counter() - t0
         pages = max((p for p, _ in units), default=0)
         out[name] = {

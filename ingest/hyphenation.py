@@ -19,10 +19,12 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 # Words that follow a suspended hyphen ("Aus- und Weiterbildung"); a feature, not a decision
 # on their own: a capitalised or known compound continuation still decides first.
@@ -88,3 +90,26 @@ def join_lines(a: str, b: str, vocab: Vocabulary) -> str:
         if kind == "hard":
             return a + b
     return f"{a} {b}"
+
+
+_INLINE = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,})-([a-zäöüß]{3,})\b")
+
+
+def join_inline_hyphens(text: str, vocab: Vocabulary) -> str:
+    """A hyphen inside a line left over from an earlier line break ("Bevölkerungs-wachstum")
+    is dropped when the joined word is known and the hyphenated one occurs nowhere else."""
+
+    def fix(m: re.Match[str]) -> str:
+        a, b = m.group(1), m.group(2)
+        if vocab.counts.get(f"{a}-{b}".lower(), 0) > 1 or (a + b) not in vocab:
+            return m.group(0)
+        return a + b
+
+    return _INLINE.sub(fix, text)
+
+
+@functools.cache
+def corpus_vocabulary(root: str) -> Vocabulary:
+    """Words of the shipped corpus's text files (Markdown and plain text), read once."""
+    files = sorted(p for p in Path(root).rglob("*") if p.suffix in (".md", ".txt"))
+    return Vocabulary.of(p.read_text(encoding="utf-8", errors="replace") for p in files)

@@ -150,17 +150,21 @@ def running_lines(pages: Sequence[Sequence[Segment]], heights: Sequence[float]) 
     """Segments repeated at the same height (±1.5 % of the page) on other pages with the same
     masked text (similarity >= 0.8): running headers, footers and page numbers."""
     cands = [(i, s, mask(s.text)) for i, segs in enumerate(pages) for s in _edge_rows(segs)]
-    out: set[Segment] = set()
+    need = max(2, round(0.2 * len(pages)))  # pages showing the line (a slide title repeated
+    out: set[Segment] = set()  # on two of forty slides is a heading, not a running line)
     for i, s, key in cands:
         tol = 0.015 * heights[i]
+        seen = {i}
         for j, t, other in cands:
-            if j == i or abs(s.top - t.top) > tol or abs(s.size - t.size) > 0.6:
+            if j in seen or abs(s.top - t.top) > tol or abs(s.size - t.size) > 0.6:
                 continue
             if key == other or (
                 min(len(key), len(other)) > 6 and SequenceMatcher(None, key, other).ratio() >= 0.8
             ):
-                out.add(s)
-                break
+                seen.add(j)
+                if len(seen) >= need:
+                    out.add(s)
+                    break
     return out | _same_slot(cands, out, heights)
 
 
@@ -173,14 +177,17 @@ def _same_slot(
     for i, s, _ in cands:
         if s in found:
             slots.setdefault((s.top, s.size), set()).add(i)
+
+    def in_slot(i: int, s: Segment, top: float, size: float) -> bool:
+        return abs(s.top - top) <= 0.004 * heights[i] and abs(s.size - size) <= 0.3
+
     out = set()
-    for i, s, _ in cands:
-        for (top, size), pages in slots.items():
-            others = pages - {i}
-            if s not in found and len(others) >= 2 and abs(s.top - top) <= 0.004 * heights[i]:
-                if abs(s.size - size) <= 0.3:
-                    out.add(s)
-                    break
+    for (top, size), pages in slots.items():
+        members = [(i, s) for i, s, _ in cands if in_slot(i, s, top, size)]
+        running = sum(s in found for _, s in members)
+        if len(pages) < 2 or running < 0.5 * len(members):
+            continue  # a slot mostly of changing text (slide titles) is not a running slot
+        out |= {s for i, s in members if s not in found and len(pages - {i}) >= 2}
     return out
 
 

@@ -27,6 +27,8 @@ class Box(Protocol):
     def x1(self) -> float: ...
     @property
     def top(self) -> float: ...
+    @property
+    def bottom(self) -> float: ...
 
 
 def gutters(items: Sequence[Box], size: float) -> list[tuple[float, float]]:
@@ -51,8 +53,25 @@ def _sides(narrow: Sequence[Box], gap: tuple[float, float]) -> bool:
     return before >= 3 and after >= 3
 
 
+def bands(items: Sequence[Box], size: float) -> list[list[Box]]:
+    """Items split where a white band higher than three font sizes crosses the whole page
+    (a slide title above three text columns does not hide their gutters)."""
+    out: list[list[Box]] = []
+    bottom = float("-inf")
+    for item in sorted(items, key=lambda b: (b.top, b.x0)):
+        if not out or item.top - bottom > 3 * size:
+            out.append([])
+        out[-1].append(item)
+        bottom = max(bottom, item.bottom)
+    return out
+
+
 def columns(items: Sequence[Box], size: float) -> list[list[Box]]:
     """Items in reading order, grouped into columns (a full-width item is its own group)."""
+    return [group for band in bands(items, size) for group in _columns(band, size)]
+
+
+def _columns(items: Sequence[Box], size: float) -> list[list[Box]]:
     gaps = gutters(items, size)
     ordered = sorted(items, key=lambda b: (b.top, b.x0))
     if not gaps:

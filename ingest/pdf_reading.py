@@ -20,7 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ingest.hyphenation import Vocabulary, join_lines
+from ingest.hyphenation import Vocabulary, join_inline_hyphens, join_lines
 from ingest.pdf_layout import (
     Segment,
     body_size,
@@ -77,10 +77,18 @@ class _Para:
     x1: float
     bottom: float
     level: int = 0
+    top: float = 0.0
+    first: bool = False  # first paragraph of its column
+    last: bool = False  # last text of its column (footnotes aside)
 
 
-def read_pdf(content: bytes, backend: str = WORD_BACKEND) -> PdfReading:
-    """Read a PDF into paragraphs; what was left out is listed in `removed`."""
+def read_pdf(
+    content: bytes, backend: str = WORD_BACKEND, known: Vocabulary | None = None
+) -> PdfReading:
+    """Read a PDF into paragraphs; what was left out is listed in `removed`.
+
+    `known`: words known from elsewhere (the corpus) besides the document's own, for
+    hyphens ("Bevölkerungs-wachstum" left over from an earlier line break)."""
     pages = read_words(content, backend)
     segs = [segments(p) for p in pages]
     running = running_lines(segs, [p.height for p in pages])
@@ -91,26 +99,33 @@ def read_pdf(content: bytes, backend: str = WORD_BACKEND) -> PdfReading:
         removed += [Removed(n, s.text, TOC) for s in body[n - 1]]
         body[n - 1] = []
     vocab = Vocabulary.of(s.text for page in body for s in page)
+    if known is not None:
+        vocab = Vocabulary(vocab.counts + known.counts)
     size = body_size(body)
     paras: list[_Para] = []
     notes: list[_Para] = []
+    extent: dict[int, tuple[float, float]] = {}  # page -> (top, bottom) of its text
     for page, page_segs in zip(pages, body, strict=True):
         tables = find_tables(page_segs, page.rules, lambda a, b: join_lines(a, b, vocab))
         in_table = set().union(*(t.segments for t in tables)) if tables else set()
         items: list[Segment | Table] = [s for s in page_segs if s not in in_table]
         items += tables
         page_paras = _paragraphs(columns(items, size), size, vocab)
+        main = [p for p in page_paras if p.kind != "footnote"]
+        if main:
+            extent[page.number] = (min(p.top for p in main), max(p.bottom for p in main))
         notes += [p for p in page_paras if p.kind == "footnote"]
         paras += [p for p in page_paras if p.kind != "footnote"]
         paras += notes  # footnotes after the page's text, out of the sentence flow
         notes = []
-    blocks = _merge_continuations(paras, size, vocab)
+    blocks = _merge_continuations(paras, size, vocab, extent)
     return PdfReading(tuple(blocks), tuple(removed), len(pages), toc)
 
 
 def _paragraphs(groups: Sequence[Sequence[object]], size: float, vocab: Vocabulary) -> list[_Para]:
     out: list[_Para] = []
     for group in groups:
+        start = len(out)
         lines = [g for g in group if isinstance(g, Segment)]
         pitch = median(
             [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top],
@@ -122,19 +137,26 @@ def _paragraphs(groups: Sequence[Sequence[object]], size: float, vocab: Vocabula
         prev: Segment | None = None
         for item in group:
             if isinstance(item, Table):
-                out += [_Para(item.page, "table", size, row_text(item.header, r), 0, 0, 0)
-                        for r in item.rows]
+                out += [
+                    _Para(item.page, "table", size, row_text(item.header, r), item.x0, item.x1,
+                          item.bottom, top=item.top)
+                    for r in item.rows
+                ]
                 current = prev = None
                 continue
             assert isinstance(item, Segment)
             if current is None or prev is None or _breaks(prev, item, pitch, left, right, size):
                 current = _Para(item.page, _kind(item, size), item.size, item.text,
-                                item.x0, item.x1, item.bottom)
+                                item.x0, item.x1, item.bottom, top=item.top)
+                current.first = len(out) == start
                 out.append(current)
             else:
                 current.text = join_lines(current.text, item.text, vocab)
                 current.x1, current.bottom = max(current.x1, item.x1), item.bottom
             prev = item
+        body = [p for p in out[start:] if p.kind != "footnote"]
+        if body:
+            body[-1].last = True
     return _classify(out, size)
 
 
@@ -171,7 +193,20 @@ def _classify(paras: list[_Para], size: float) -> list[_Para]:
     return paras
 
 
-def _merge_continuations(paras: list[_Para], size: float, vocab: Vocabulary) -> list[Block]:
+def _continues(a: _Para, b: _Para, extent: dict[int, tuple[float, float]], size: float) -> bool:
+    """`b` goes on with the unfinished `a`: the end of one column and the start of the next;
+    across a page only when `a` reaches the foot of its page and `b` starts at the top."""
+    if not (a.last and b.first and abs(a.size - b.size) <= 0.6):
+        return False
+    if a.page == b.page:
+        return True
+    reach = 3 * size
+    return a.bottom >= extent[a.page][1] - reach and b.top <= extent[b.page][0] + reach
+
+
+def _merge_continuations(
+    paras: list[_Para], size: float, vocab: Vocabulary, extent: dict[int, tuple[float, float]]
+) -> list[Block]:
     """A text paragraph that does not end a sentence continues in the next text paragraph
     (the next column or page); footnotes and tables in between stay where they are."""
     heading_sizes = sorted({round(p.size) for p in paras if p.kind == "heading"}, reverse=True)
@@ -179,7 +214,7 @@ def _merge_continuations(paras: list[_Para], size: float, vocab: Vocabulary) -> 
     open_text: _Para | None = None  # a text paragraph whose last sentence is not finished
     for p in paras:
         target = p
-        if p.kind == "text" and open_text is not None and abs(open_text.size - p.size) <= 0.6:
+        if p.kind == "text" and open_text is not None and _continues(open_text, p, extent, size):
             open_text.text = join_lines(open_text.text, p.text, vocab)
             target = open_text
         else:
@@ -190,4 +225,8 @@ def _merge_continuations(paras: list[_Para], size: float, vocab: Vocabulary) -> 
             open_text = None if _ENDS_SENTENCE.search(target.text) else target
         elif p.kind != "footnote":
             open_text = None
-    return [Block(p.page, p.kind, p.text, p.level) for p in out]
+    return [
+        Block(p.page, p.kind, join_inline_hyphens(p.text, vocab) if p.kind != "heading" else p.text,
+              p.level)
+        for p in out
+    ]

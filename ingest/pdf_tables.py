@@ -103,7 +103,11 @@ def find_tables(segs: Sequence[Segment], rules: Sequence[Rule], join: Joiner) ->
         if n < 2:
             i += 1
             continue
-        tables.append(_table(lines[i : i + n], anchors, rules, join))
+        table = _table(lines[i : i + n], anchors, rules, join)
+        if not table.rows:  # one logical row: text set in columns, not a table
+            i += 1
+            continue
+        tables.append(table)
         i += n
     return tables
 

@@ -85,6 +85,11 @@ def make_segment(page: int, words: Sequence[Word]) -> Segment:
     return Segment(page, ordered, size, _text(ordered, size))
 
 
+def _is_mark(w: Word, size: float) -> bool:
+    """A footnote mark: a short small word (digits, asterisk) beside text of `size`."""
+    return w.size < 0.8 * size and len(w.text) <= 3
+
+
 def _rows(words: Sequence[Word]) -> list[list[Word]]:
     """Words on the same line: vertical overlap of at least half the smaller height."""
     rows: list[list[Word]] = []
@@ -96,8 +101,9 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
             overlap = min(bottom, w.bottom) - max(top, w.top)
             if overlap >= 0.5 * min(h, bottom - top):
                 rows[i].append(w)
-                if w.size >= _main_size(rows[i]) * 0.85:
-                    spans[i] = (min(top, w.top), max(bottom, w.bottom))
+                if all(_is_mark(v, w.size) for v in rows[i][:-1]):  # a row started by a
+                    spans[i] = (w.top, w.bottom)  # raised mark takes the line's span; spans
+                    # never grow otherwise (a heading beside two lines must not chain them)
                 break
         else:
             rows.append([w])
@@ -127,8 +133,27 @@ def segments(page: PageWords) -> list[Segment]:
                 part = []
             part.append(w)
         out.append(make_segment(page.number, part))
+    out = _attach_marks(out)
     out.sort(key=lambda s: (round(s.top), s.x0))
     return out
+
+
+def _attach_marks(segs: list[Segment]) -> list[Segment]:
+    """A small segment (footnote mark) touching a larger one on its left or right joins it:
+    raised marks may sit on a row of their own when the other column's lines interleave."""
+    small = [s for s in segs if len(s.words) <= 2 and len(s.text) <= 3]
+    keep = {id(s): s for s in segs}
+    for s in small:
+        for t in segs:
+            if t is s or id(t) not in keep or id(s) not in keep or s.size >= 0.8 * t.size:
+                continue
+            touching = abs(s.x0 - t.x1) <= 0.3 * t.size or abs(t.x0 - s.x1) <= 0.6 * t.size
+            overlap = min(s.bottom, t.bottom) - max(s.top, t.top)
+            if touching and overlap > 0:
+                keep[id(t)] = make_segment(t.page, [*keep[id(t)].words, *s.words])
+                del keep[id(s)]
+                break
+    return list(keep.values())
 
 
 # -- running headers and footers --------------------------------------------------------

@@ -212,9 +212,10 @@ def _merge_continuations(
     heading_sizes = sorted({round(p.size) for p in paras if p.kind == "heading"}, reverse=True)
     out: list[_Para] = []
     open_text: _Para | None = None  # a text paragraph whose last sentence is not finished
+    tail: _Para | None = None  # its last piece (where on the page it ends)
     for p in paras:
         target = p
-        if p.kind == "text" and open_text is not None and _continues(open_text, p, extent, size):
+        if p.kind == "text" and open_text and tail and _continues(tail, p, extent, size):
             open_text.text = join_lines(open_text.text, p.text, vocab)
             target = open_text
         else:
@@ -223,6 +224,7 @@ def _merge_continuations(
             p.level = heading_sizes.index(round(p.size)) + 1
         if p.kind == "text":
             open_text = None if _ENDS_SENTENCE.search(target.text) else target
+            tail = p
         elif p.kind != "footnote":
             open_text = None
     return [

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import itertools
 import json
 import re
 import time
@@ -184,7 +185,7 @@ def score(units: Units, truth: Truth) -> Score:
         s.toc += 1
         s.toc_left += any(norm(title) in t for t in toc_units)
     positions = [flat.find(norm(x)[:40]) for x in truth.order]
-    for a, b in zip(positions, positions[1:], strict=False):
+    for a, b in itertools.pairwise(positions):
         if a >= 0 and b >= 0:
             s.order_pairs += 1
             s.order_errors += b < a
@@ -278,12 +279,18 @@ def main(argv: list[str] | None = None) -> None:
     results = run_set(seeds, names)
     ulm_results = ulm(names)
     if args.json:
-        data = {k: {kk: vv for kk, vv in vars(v).items() if kk != "misses"} for k, v in results.items()}
+        data = {
+            k: {kk: vv for kk, vv in vars(v).items() if kk != "misses"} for k, v in results.items()
+        }
         print(json.dumps({"seeds": seeds, "synthetic": data, "ulm": ulm_results}, indent=1))
         return
-    print(f"Generated PDFs, seeds {seeds[0]}–{seeds[-1]} ({'holdout' if args.holdout else 'dev'}):\n")
+    print(
+        f"Generated PDFs, seeds {seeds[0]}–{seeds[-1]} ({'holdout' if args.holdout else 'dev'}):\n"
+    )
     print(table(results))
-    print("\nUlm PDF:\n\n| extractor | sentence in one unit | footer lines left | pages/s |\n|---|---|---|---|")
+    print(
+        "\nUlm PDF:\n\n| extractor | sentence in one unit | footer lines left | pages/s |\n|---|---|---|---|"
+    )
     for name, r in ulm_results.items():
         print(
             f"| {name} | {'yes' if r['sentence_one_unit'] else 'no'} | {r['footer_units_left']} | "

@@ -120,9 +120,7 @@ def break_lines(
         if measure([*line, (word, note)]) <= room:
             line.append((word, note))
             continue
-        split = next(
-            (sp for sp in _splits(word) if measure([*line, (sp[0], None)]) <= room), None
-        )
+        split = next((sp for sp in _splits(word) if measure([*line, (sp[0], None)]) <= room), None)
         if split:
             left, right, joined = split
             line.append((left, None))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any
 
-from evals.pdf_layout_draw import SUPERSCRIPT, Canvas, Flow, Style, Token, break_lines
+from evals.pdf_layout_draw import Canvas, Flow, Style, Token, break_lines
 
 if TYPE_CHECKING:
     from evals.pdf_synth import Truth
@@ -15,7 +15,12 @@ if TYPE_CHECKING:
 
 class Typesetter:
     def __init__(
-        self, canvas: Canvas, style: Style, content: dict[str, Any], truth: Truth, rng: random.Random
+        self,
+        canvas: Canvas,
+        style: Style,
+        content: dict[str, Any],
+        truth: Truth,
+        rng: random.Random,
     ) -> None:
         self.c, self.s, self.content, self.truth, self.rng = canvas, style, content, truth, rng
         self.W, self.H = canvas.size
@@ -169,14 +174,16 @@ class Typesetter:
         self.flow.y = self.flow.region_top
         self.flow.column = 0
 
-    def table_row(self, cells: tuple[str, ...], widths: list[float], size: float, bold: bool) -> bool:
+    def table_row(
+        self, cells: tuple[str, ...], widths: list[float], size: float, bold: bool
+    ) -> bool:
         pad = 3.0
         wrapped = [
             break_lines([(w, None) for w in c.split()], wd - 2 * pad, self.measure(size, bold))[0]
             for c, wd in zip(cells, widths, strict=True)
         ]
         height = max(len(w) for w in wrapped) * size * 1.25 + 2 * pad
-        if self.flow.y - height < self.bottom:
+        if height > self.room():  # the column's footnotes keep their place
             return False
         x, top = self.left, self.flow.y
         for lines, wd in zip(wrapped, widths, strict=True):
@@ -247,7 +254,11 @@ class Typesetter:
             elif s.footer == "dash":
                 pieces.append(("fc", f"– {n} –"))
             else:
-                pieces += [("fl", ct["date"]), ("fc", f"{ct['title'].upper()} | STADT"), ("fr", str(n))]
+                pieces += [
+                    ("fl", ct["date"]),
+                    ("fc", f"{ct['title'].upper()} | STADT"),
+                    ("fr", str(n)),
+                ]
             for where, text in pieces:
                 y = self.H - s.top + 24 if where[0] == "h" else s.bottom - 30
                 w = self.c.width(text, small)

@@ -83,8 +83,11 @@ def sentence_pool() -> tuple[str, ...]:
                 if block.startswith("- ") or " | " in block:
                     continue
                 for s in split_sentences(block):
-                    if 40 <= len(s) <= 260 and s[0].isupper() and s.endswith(".") and (
-                        _ENCODABLE.match(s) and "http" not in s and "[" not in s
+                    if (
+                        40 <= len(s) <= 260
+                        and s[0].isupper()
+                        and s.endswith(".")
+                        and (_ENCODABLE.match(s) and "http" not in s and "[" not in s)
                     ):
                         out.append(s)
     return tuple(dict.fromkeys(out))

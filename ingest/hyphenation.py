@@ -28,7 +28,9 @@ from pathlib import Path
 
 # Words that follow a suspended hyphen ("Aus- und Weiterbildung"); a feature, not a decision
 # on their own: a capitalised or known compound continuation still decides first.
-COORDINATING = frozenset("und oder bzw sowie als wie noch beziehungsweise bis&".split())
+COORDINATING = frozenset(
+    ["und", "oder", "bzw", "sowie", "als", "wie", "noch", "beziehungsweise", "bis&"]
+)
 _WORD = re.compile(r"[\w-]+", re.UNICODE)
 _EDGE = ".,;:!?()[]„“”\"'»«*"
 

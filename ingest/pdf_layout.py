@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 import statistics
 from collections.abc import Sequence
@@ -113,7 +114,10 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
 
 def _crossed(rules: Sequence[Rule], x: float, top: float, bottom: float) -> bool:
     return any(
-        not r.horizontal and r.x0 - 1 <= x <= r.x1 + 1 and r.top <= top + 2 and r.bottom >= bottom - 2
+        not r.horizontal
+        and r.x0 - 1 <= x <= r.x1 + 1
+        and r.top <= top + 2
+        and r.bottom >= bottom - 2
         for r in rules
     )
 
@@ -231,7 +235,7 @@ def is_toc_page(segs: Sequence[Segment], page_count: int) -> bool:
             numbers.append(int(m.group(1)))
     if len(numbers) < 4 or len(numbers) < 0.4 * len(lines):
         return False
-    ascending = sum(b >= a for a, b in zip(numbers, numbers[1:], strict=False))
+    ascending = sum(b >= a for a, b in itertools.pairwise(numbers))
     return ascending >= 0.8 * (len(numbers) - 1)
 
 
@@ -240,7 +244,9 @@ def _lines(segs: Sequence[Segment]) -> list[str]:
     rows: dict[int, list[Segment]] = {}
     for s in segs:
         rows.setdefault(round((s.top + s.bottom) / 2 / 3), []).append(s)
-    return [" ".join(s.text for s in sorted(r, key=lambda s: s.x0)) for _, r in sorted(rows.items())]
+    return [
+        " ".join(s.text for s in sorted(r, key=lambda s: s.x0)) for _, r in sorted(rows.items())
+    ]
 
 
 def body_size(pages: Sequence[Sequence[Segment]]) -> float:

@@ -16,6 +16,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -128,7 +129,7 @@ def _paragraphs(groups: Sequence[Sequence[object]], size: float, vocab: Vocabula
         start = len(out)
         lines = [g for g in group if isinstance(g, Segment)]
         pitch = median(
-            [b.top - a.top for a, b in zip(lines, lines[1:], strict=False) if b.top > a.top],
+            [b.top - a.top for a, b in itertools.pairwise(lines) if b.top > a.top],
             size * 1.2,
         )
         left = min((s.x0 for s in lines), default=0.0)
@@ -138,16 +139,32 @@ def _paragraphs(groups: Sequence[Sequence[object]], size: float, vocab: Vocabula
         for item in group:
             if isinstance(item, Table):
                 out += [
-                    _Para(item.page, "table", size, row_text(item.header, r), item.x0, item.x1,
-                          item.bottom, top=item.top)
+                    _Para(
+                        item.page,
+                        "table",
+                        size,
+                        row_text(item.header, r),
+                        item.x0,
+                        item.x1,
+                        item.bottom,
+                        top=item.top,
+                    )
                     for r in item.rows
                 ]
                 current = prev = None
                 continue
             assert isinstance(item, Segment)
             if current is None or prev is None or _breaks(prev, item, pitch, left, right, size):
-                current = _Para(item.page, _kind(item, size), item.size, item.text,
-                                item.x0, item.x1, item.bottom, top=item.top)
+                current = _Para(
+                    item.page,
+                    _kind(item, size),
+                    item.size,
+                    item.text,
+                    item.x0,
+                    item.x1,
+                    item.bottom,
+                    top=item.top,
+                )
                 current.first = len(out) == start
                 out.append(current)
             else:
@@ -228,7 +245,11 @@ def _merge_continuations(
         elif p.kind != "footnote":
             open_text = None
     return [
-        Block(p.page, p.kind, join_inline_hyphens(p.text, vocab) if p.kind != "heading" else p.text,
-              p.level)
+        Block(
+            p.page,
+            p.kind,
+            join_inline_hyphens(p.text, vocab) if p.kind != "heading" else p.text,
+            p.level,
+        )
         for p in out
     ]

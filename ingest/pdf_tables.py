@@ -13,6 +13,7 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -80,7 +81,7 @@ def _row_breaks(
 ) -> list[bool]:
     """True where a line starts a new logical row."""
     tops = [ln[0].top for ln in lines]
-    pitches = [b - a for a, b in zip(tops, tops[1:], strict=False)]
+    pitches = [b - a for a, b in itertools.pairwise(tops)]
     pitch = min(pitches) if pitches else 0.0
     hrules = [r for r in rules if r.horizontal and r.x1 - r.x0 > 0.5 * (x1 - x0)]
     out = [True]

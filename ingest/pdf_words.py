@@ -148,9 +148,11 @@ def _pdfium_words(textpage: object, raw: object, height: float) -> Iterator[Word
         bold = n > 0 and _is_bold(bytes(buf)[: n - 1].decode("latin-1", "replace"))
         if chars:
             last = chars[-1]
-            if box[0] - last[3] > 0.2 * size or abs(box[1] - last[2]) > 0.3 * size:
-                yield from flush()
-            elif abs(size - last[5]) > 0.5:
+            if (
+                box[0] - last[3] > 0.2 * size
+                or abs(box[1] - last[2]) > 0.3 * size
+                or abs(size - last[5]) > 0.5
+            ):
                 yield from flush()
         chars.append((ch, box[0], box[1], box[2], box[3], size, bold))
     yield from flush()
@@ -160,7 +162,7 @@ BACKENDS: dict[str, Callable[[bytes], Iterator[PageWords]]] = {
     "pdfplumber": plumber_pages,
     "pypdfium2": pdfium_pages,
 }
-WORD_BACKEND = "pdfplumber"
+WORD_BACKEND = "pypdfium2"
 
 
 def read_words(content: bytes, backend: str = WORD_BACKEND) -> list[PageWords]:

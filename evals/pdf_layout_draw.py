@@ -38,6 +38,7 @@ class Style:
     ruled_table: bool
     rowspan_fields: bool
     landscape: bool
+    shuffled_stream: bool = False  # text drawn in random order (reading order only by geometry)
 
 
 @functools.cache
@@ -86,8 +87,10 @@ class Canvas:
     def line(self, page: int, x0: float, y0: float, x1: float, y1: float) -> None:
         self.pages[page].append(("l", x0, y0, x1, y1))
 
-    def save(self) -> None:
+    def save(self, shuffle: random.Random | None = None) -> None:
         for ops in self.pages:
+            if shuffle is not None:  # content-stream order need not be reading order
+                shuffle.shuffle(ops)
             for op in ops:
                 if op[0] == "t":
                     _, x, y, s, size, bold = op

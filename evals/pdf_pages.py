@@ -286,7 +286,7 @@ class Typesetter:
         self.finish_column()
         self.toc_page()
         self.running()
-        self.c.save()
+        self.c.save(random.Random(self.truth.seed) if self.s.shuffled_stream else None)
         self.truth.pages = len(self.c.pages)
 
 

@@ -110,6 +110,7 @@ def random_style(rng: random.Random) -> Style:
         ruled_table=rng.random() < 0.5,
         rowspan_fields=rng.random() < 0.5,
         landscape=rng.random() < 0.15,
+        shuffled_stream=rng.random() < 0.4,
     )
 
 

@@ -81,6 +81,7 @@ class _Para:
     top: float = 0.0
     first: bool = False  # first paragraph of its column
     last: bool = False  # last text of its column (footnotes aside)
+    foot: bool = False  # only footnotes follow it in its column (it reaches the foot)
 
 
 def read_pdf(
@@ -174,6 +175,7 @@ def _paragraphs(groups: Sequence[Sequence[object]], size: float, vocab: Vocabula
         body = [p for p in out[start:] if p.kind != "footnote"]
         if body:
             body[-1].last = True
+            body[-1].foot = out[-1] is not body[-1]
     return _classify(out, size)
 
 
@@ -218,7 +220,8 @@ def _continues(a: _Para, b: _Para, extent: dict[int, tuple[float, float]], size:
     if a.page == b.page:
         return True
     reach = 3 * size
-    return a.bottom >= extent[a.page][1] - reach and b.top <= extent[b.page][0] + reach
+    at_foot = a.foot or a.bottom >= extent[a.page][1] - reach
+    return at_foot and b.top <= extent[b.page][0] + reach
 
 
 def _merge_continuations(

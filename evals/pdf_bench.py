@@ -296,6 +296,8 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {'yes' if r['sentence_one_unit'] else 'no'} | {r['footer_units_left']} | "
             f"{r['pages'] / max(r['seconds'], 1e-9):.1f} |"
         )
+    print("\nHyphen decisions on the corpus's own words (leave-one-out, document words only):\n")
+    print(hyphenation_table(hyphenation_eval()))
     if args.misses:
         for name, s in results.items():
             print(f"\n## misses: {name}")
@@ -305,3 +307,72 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+# -- hyphenation on the corpus's own words ------------------------------------------------
+
+_HARD = re.compile(r"\b[A-Za-zÄÖÜäöüß]{1,30}-[A-Za-zÄÖÜäöüß]{2,30}\b")
+_SUSPENDED = re.compile(r"\b([A-ZÄÖÜ][a-zäöüß]{2,30})- (und|oder|bzw\.|sowie) ")
+_PLAIN = re.compile(r"(?<![-\w])[A-Za-zÄÖÜäöüß]{8,40}(?![-\w])")
+
+
+def hyphenation_cases(text: str) -> list[tuple[str, str, str, str]]:
+    """(left, right, expected kind, vocabulary key) for every hyphen a line break could meet
+    in `text`: hard hyphens, suspended compounds, and syllable breaks of long words (pyphen)."""
+    import pyphen
+
+    dic = pyphen.Pyphen(lang="de_DE")
+    cases = []
+    for m in _HARD.finditer(text):
+        around = text[max(0, m.start() - 80) : m.end() + 80]
+        if "/" in around or "www" in around or "_" in around:
+            continue  # URL slugs and file names are not running text
+        left, right = m.group(0).split("-", 1)
+        cases.append((left + "-", right, "hard", m.group(0).lower()))
+    for m in _SUSPENDED.finditer(text):
+        cases.append((m.group(1) + "-", m.group(2), "suspended", ""))
+    for m in _PLAIN.finditer(text):
+        word = m.group(0)
+        points = list(dic.iterate(word))
+        if points:
+            left, right = points[len(points) // 2]
+            cases.append((left.rstrip("-") + "-", right, "join", word.lower()))
+    return cases
+
+
+def hyphenation_eval(with_corpus: bool = False) -> dict[str, dict[str, int]]:
+    """Decisions of ingest.hyphenation on the corpus's own words, each document its own
+    dictionary with the case itself left out (leave-one-out)."""
+    from ingest.hyphenation import Vocabulary, corpus_vocabulary, hyphen_kind
+
+    root = Path(__file__).resolve().parent.parent / "corpus"
+    files = sorted(p for p in root.rglob("*") if p.suffix in (".md", ".txt"))
+    extra = corpus_vocabulary(str(root)).counts if with_corpus else None
+    out: dict[str, dict[str, int]] = {}
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        vocab = Vocabulary.of([text])
+        if extra is not None:
+            vocab = Vocabulary(vocab.counts + extra)
+        for left, right, expected, key in hyphenation_cases(text):
+            n = 2 if extra is not None else 1  # the case's own occurrence(s) left out
+            if key:
+                vocab.counts[key] -= n
+            got = hyphen_kind(left, right, vocab)
+            if key:
+                vocab.counts[key] += n
+            row = out.setdefault(expected, {})
+            row[got] = row.get(got, 0) + 1
+    return out
+
+
+def hyphenation_table(results: dict[str, dict[str, int]]) -> str:
+    rows = ["| expected | cases | join | hard | suspended | error rate |", "|---|---|---|---|---|---|"]
+    for kind, got in sorted(results.items()):
+        total = sum(got.values())
+        wrong = total - got.get(kind, 0)
+        rows.append(
+            f"| {kind} | {total} | {got.get('join', 0)} | {got.get('hard', 0)} | "
+            f"{got.get('suspended', 0)} | {wrong / total:.1%} |"
+        )
+    return "\n".join(rows)

@@ -367,7 +367,10 @@ def hyphenation_eval(with_corpus: bool = False) -> dict[str, dict[str, int]]:
 
 
 def hyphenation_table(results: dict[str, dict[str, int]]) -> str:
-    rows = ["| expected | cases | join | hard | suspended | error rate |", "|---|---|---|---|---|---|"]
+    rows = [
+        "| expected | cases | join | hard | suspended | error rate |",
+        "|---|---|---|---|---|---|",
+    ]
     for kind, got in sorted(results.items()):
         total = sum(got.values())
         wrong = total - got.get(kind, 0)

@@ -48,9 +48,15 @@ def test_the_document_decides_lowercase_hard_hyphens() -> None:
     known = Vocabulary.of(["Das Know-how der Verwaltung wächst."])
     assert hyphen_kind("Know-", "how", known) == "hard"
     assert hyphen_kind("Know-", "how", EMPTY) == "join"  # measured miss without evidence
-    assert join_inline_hyphens("zunehmendem Bevölkerungs-wachstum.", Vocabulary.of(
-        ["Bevölkerungswachstum"])) == "zunehmendem Bevölkerungswachstum."
-    assert join_inline_hyphens("Stadtentwicklung Bottom-up.", EMPTY) == "Stadtentwicklung Bottom-up."
+    assert (
+        join_inline_hyphens(
+            "zunehmendem Bevölkerungs-wachstum.", Vocabulary.of(["Bevölkerungswachstum"])
+        )
+        == "zunehmendem Bevölkerungswachstum."
+    )
+    assert (
+        join_inline_hyphens("Stadtentwicklung Bottom-up.", EMPTY) == "Stadtentwicklung Bottom-up."
+    )
 
 
 @pytest.mark.unit
@@ -82,7 +88,10 @@ def test_toc_page_is_recognised_and_a_text_page_is_not() -> None:
     toc = [seg("Inhalt", 50, 60)] + [
         seg(f"{i} Kapitel Nummer {i} .......... {2 + 2 * i}", 50, 100 + 20 * i) for i in range(1, 7)
     ]
-    text = [seg(f"Im Jahr {2020 + i} wurden {i} Projekte umgesetzt.", 50, 100 + 20 * i) for i in range(6)]
+    text = [
+        seg(f"Im Jahr {2020 + i} wurden {i} Projekte umgesetzt.", 50, 100 + 20 * i)
+        for i in range(6)
+    ]
     assert is_toc_page(toc, 20)
     assert not is_toc_page(text, 20)
 

@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -165,11 +166,19 @@ BACKENDS: dict[str, Callable[[bytes], Iterator[PageWords]]] = {
 WORD_BACKEND = "pypdfium2"
 
 
+# PDFium is not thread-safe (pypdfium2 says so): the app's sessions and the ingest's parse
+# thread take turns.
+_PDFIUM = threading.Lock()
+
+
 def read_words(content: bytes, backend: str = WORD_BACKEND) -> list[PageWords]:
     """All pages' words; ParseError for encrypted or unreadable files."""
     try:
-        return list(BACKENDS[backend](content))
+        with _PDFIUM:
+            return list(BACKENDS[backend](content))
     except ParseError:
         raise
     except Exception as exc:  # damaged files raise many types in both backends
+        if "password" in str(exc).lower():
+            raise ParseError("PDF ist verschlüsselt und kann nicht gelesen werden") from exc
         raise ParseError(f"PDF nicht lesbar: {type(exc).__name__}: {exc}"[:300]) from exc

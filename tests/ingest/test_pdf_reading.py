@@ -155,3 +155,22 @@ def test_ulm_pdf_has_no_running_footer_and_whole_sentences() -> None:
     assert "Sicherung der Lebensqualität in Ulm bei zunehmendem Bevölkerungswachstum." in paragraphs
     assert sum(r.text == "DIGITALE AGENDA | STADT ULM" for r in removed) >= 20
     assert [s.page for s in sections] == sorted(s.page for s in sections if s.page)
+
+
+@pytest.mark.unit
+def test_password_protected_pdf_is_a_clear_parse_error() -> None:
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    from ingest.parsing import pdf_sections
+    from rag.errors import ParseError
+    from tests.ingest.fixture_site import PDF_TWO_PAGES, make_pdf
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(PDF_TWO_PAGES))))
+    writer.encrypt("geheim")
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(ParseError, match="verschlüsselt"):
+        pdf_sections(out.getvalue())
+    assert pdf_sections(make_pdf(PDF_TWO_PAGES))[1].page == 2

@@ -305,9 +305,6 @@ def main(argv: list[str] | None = None) -> None:
                 print(" -", m[:160])
 
 
-if __name__ == "__main__":
-    main()
-
 
 # -- hyphenation on the corpus's own words ------------------------------------------------
 
@@ -379,3 +376,7 @@ def hyphenation_table(results: dict[str, dict[str, int]]) -> str:
             f"{got.get('suspended', 0)} | {wrong / total:.1%} |"
         )
     return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -63,6 +63,8 @@ def hyphen_kind(left: str, right: str, vocab: Vocabulary) -> str:
     last = stem.rsplit("-", 1)[-1]
     if not stem or not word:
         return "suspended"
+    if not word[0].isalnum():  # "(Weiter-" + ")Entwicklung": the hyphen is part of the text
+        return "hard"
     if word.lower().rstrip(".") in COORDINATING or word in ("&", "/"):
         return "suspended"
     if f"{stem}-{word}" in vocab:

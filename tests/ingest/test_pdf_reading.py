@@ -174,3 +174,8 @@ def test_password_protected_pdf_is_a_clear_parse_error() -> None:
     with pytest.raises(ParseError, match="verschlüsselt"):
         pdf_sections(out.getvalue())
     assert pdf_sections(make_pdf(PDF_TWO_PAGES))[1].page == 2
+
+
+@pytest.mark.unit
+def test_hyphen_before_a_bracket_stays() -> None:
+    assert join_lines("der (Weiter-", ")Entwicklung", EMPTY) == "der (Weiter-)Entwicklung"

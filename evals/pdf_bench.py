@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.pdf_synth import DEV_SEEDS, HOLDOUT_SEEDS, Truth, make_pdf
+from evals.pdf_synth import DEV_SEEDS, FINAL_SEEDS, HOLDOUT_SEEDS, Truth, make_pdf
 
 ULM_PDF = (
     Path(__file__).resolve().parent.parent
@@ -159,7 +159,7 @@ def _left(piece: str, units: list[str], body: list[str]) -> bool:
     if len(p) >= 8:
         return sum(p in u for u in units) > sum(p in h for h in body)
     return any(
-        u == p or u.endswith(" " + p) or (u.startswith(p + " ") and u not in body) for u in units
+        u == p or u.endswith(" " + p) or u.startswith(p + " ") for u in units if u not in body
     )
 
 
@@ -269,13 +269,15 @@ def table(results: dict[str, Score]) -> str:
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="python -m evals.pdf_bench")
-    ap.add_argument("--holdout", action="store_true", help="unseen layouts (final check only)")
+    ap.add_argument("--holdout", action="store_true", help="first unseen layouts")
+    ap.add_argument("--final", action="store_true", help="second unseen layouts (final check)")
     ap.add_argument("--only", action="append", help="extractor name (repeatable)")
     ap.add_argument("--misses", action="store_true", help="print sentences not found whole")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     names = args.only or list(EXTRACTORS)
-    seeds = HOLDOUT_SEEDS if args.holdout else DEV_SEEDS
+    seeds = FINAL_SEEDS if args.final else HOLDOUT_SEEDS if args.holdout else DEV_SEEDS
+    label = "final" if args.final else "holdout" if args.holdout else "dev"
     results = run_set(seeds, names)
     ulm_results = ulm(names)
     if args.json:
@@ -284,9 +286,7 @@ def main(argv: list[str] | None = None) -> None:
         }
         print(json.dumps({"seeds": seeds, "synthetic": data, "ulm": ulm_results}, indent=1))
         return
-    print(
-        f"Generated PDFs, seeds {seeds[0]}–{seeds[-1]} ({'holdout' if args.holdout else 'dev'}):\n"
-    )
+    print(f"Generated PDFs, seeds {seeds[0]}–{seeds[-1]} ({label}):\n")
     print(table(results))
     print(
         "\nUlm PDF:\n\n| extractor | sentence in one unit | footer lines left | pages/s |\n|---|---|---|---|"
@@ -303,7 +303,6 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\n## misses: {name}")
             for m in s.misses:
                 print(" -", m[:160])
-
 
 
 # -- hyphenation on the corpus's own words ------------------------------------------------

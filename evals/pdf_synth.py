@@ -29,7 +29,8 @@ from rag.text import split_sentences
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEV_SEEDS = tuple(range(1, 9))
-HOLDOUT_SEEDS = tuple(range(101, 109))  # evaluated only at the end: unseen layouts and texts
+HOLDOUT_SEEDS = tuple(range(101, 109))  # first unseen set (looked at after its first run)
+FINAL_SEEDS = tuple(range(201, 209))  # second unseen set: evaluated once, at the very end
 
 FIELDS = (
     "Mobilität",

@@ -50,7 +50,7 @@ def gutters(items: Sequence[Box], size: float) -> list[tuple[float, float]]:
 def _sides(narrow: Sequence[Box], gap: tuple[float, float]) -> bool:
     before = sum(b.x1 <= gap[0] + 0.5 for b in narrow)
     after = sum(b.x0 >= gap[1] - 0.5 for b in narrow)
-    return before >= 3 and after >= 3
+    return min(before, after) >= 2 and max(before, after) >= 3  # a last column may be short
 
 
 def bands(items: Sequence[Box], size: float) -> list[list[Box]]:

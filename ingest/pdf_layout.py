@@ -112,6 +112,14 @@ def _rows(words: Sequence[Word]) -> list[list[Word]]:
     return rows
 
 
+BULLETS = frozenset("•●▪■◦○·–-*►▸✓➢")
+
+
+def _is_bullet(part: Sequence[Word]) -> bool:
+    """A list bullet set apart from its item's text stays on the item's segment."""
+    return len(part) == 1 and part[0].text in BULLETS
+
+
 def _crossed(rules: Sequence[Rule], x: float, top: float, bottom: float) -> bool:
     return any(
         not r.horizontal
@@ -131,7 +139,7 @@ def segments(page: PageWords) -> list[Segment]:
         part = [row[0]]
         for w in row[1:]:
             gap = w.x0 - part[-1].x1
-            wide = gap > SEGMENT_GAP * max(size, 1.0)
+            wide = gap > SEGMENT_GAP * max(size, 1.0) and not _is_bullet(part)
             if wide or _crossed(page.rules, (w.x0 + part[-1].x1) / 2, w.top, w.bottom):
                 out.append(make_segment(page.number, part))
                 part = []

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from ingest.hyphenation import Vocabulary, join_inline_hyphens, join_lines
 from ingest.pdf_layout import (
+    BULLETS,
     Segment,
     body_size,
     is_toc_page,
@@ -190,6 +191,8 @@ def _breaks(
     if _MARK.match(line.text) and line.size < size * 0.92:
         return True  # the next footnote
     ended = bool(_ENDS_SENTENCE.search(prev.text))
+    if line.text[:1] in BULLETS and line.text[1:2] == " ":  # the next list item; a dash may
+        return line.text[0] not in "–-*" or ended or prev.text.endswith(":")  # be a parenthesis
     indented = line.x0 > left + 0.8 * line.size and line.x0 - prev.x0 > 0.8 * line.size
     short = prev.x1 < right - 0.25 * (right - left)
     return ended and (indented or short)

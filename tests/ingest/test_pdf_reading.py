@@ -179,3 +179,16 @@ def test_password_protected_pdf_is_a_clear_parse_error() -> None:
 @pytest.mark.unit
 def test_hyphen_before_a_bracket_stays() -> None:
     assert join_lines("der (Weiter-", ")Entwicklung", EMPTY) == "der (Weiter-)Entwicklung"
+
+
+@pytest.mark.unit
+def test_a_bullet_stays_with_its_item() -> None:
+    from ingest.pdf_layout import segments
+    from ingest.pdf_words import PageWords
+
+    words = (
+        Word("•", 50, 54, 100, 110, 10),
+        Word("Offene", 70, 106, 100, 110, 10),
+        Word("Daten", 110, 140, 100, 110, 10),
+    )
+    assert [s.text for s in segments(PageWords(1, 595, 842, words))] == ["• Offene Daten"]

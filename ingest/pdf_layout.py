@@ -187,11 +187,13 @@ def running_lines(pages: Sequence[Sequence[Segment]], heights: Sequence[float]) 
     """Segments repeated at the same height (±1.5 % of the page) on other pages with the same
     masked text (similarity >= 0.8): running headers, footers and page numbers."""
     cands = [(i, s, mask(s.text)) for i, segs in enumerate(pages) for s in _edge_rows(segs)]
-    need = max(2, round(0.2 * len(pages)))  # pages showing the line (a slide title repeated
-    out: set[Segment] = set()  # on two of forty slides is a heading, not a running line)
+    # Pages showing the line: a slide title repeated on two of forty slides is a heading; a
+    # line equal only once digits are masked ("1.1 Mobilität", "5.1 Mobilität") needs a third.
+    need = max(2, round(0.2 * len(pages)))
+    out: set[Segment] = set()
     for i, s, key in cands:
         tol = 0.015 * heights[i]
-        seen = {i}
+        seen, same = {i}, {i}
         for j, t, other in cands:
             if j in seen or abs(s.top - t.top) > tol or abs(s.size - t.size) > 0.6:
                 continue
@@ -199,7 +201,9 @@ def running_lines(pages: Sequence[Sequence[Segment]], heights: Sequence[float]) 
                 min(len(key), len(other)) > 6 and SequenceMatcher(None, key, other).ratio() >= 0.8
             ):
                 seen.add(j)
-                if len(seen) >= need:
+                if _SPACE.sub(" ", t.text).lower() == _SPACE.sub(" ", s.text).lower():
+                    same.add(j)
+                if len(same) >= need or len(seen) >= max(need, 3):
                     out.add(s)
                     break
     return out | _same_slot(cands, out, heights)

@@ -34,6 +34,7 @@ from ingest.pdf_layout import (
 from ingest.pdf_order import columns
 from ingest.pdf_tables import Table, find_tables, row_text
 from ingest.pdf_words import WORD_BACKEND, read_words
+from rag.text import sentence_spans
 
 # Recorded per document in the ingest state: a new version re-reads every PDF (and embeds only
 # the chunks whose text changed).
@@ -190,12 +191,21 @@ def _breaks(
         return True
     if _MARK.match(line.text) and line.size < size * 0.92:
         return True  # the next footnote
-    ended = bool(_ENDS_SENTENCE.search(prev.text))
+    ended = _sentence_ends(prev.text, line.text)
     if line.text[:1] in BULLETS and line.text[1:2] == " ":  # the next list item; a dash may
         return line.text[0] not in "–-*" or ended or prev.text.endswith(":")  # be a parenthesis
     indented = line.x0 > left + 0.8 * line.size and line.x0 - prev.x0 > 0.8 * line.size
     short = prev.x1 < right - 0.25 * (right - left)
     return ended and (indented or short)
+
+
+def _sentence_ends(a: str, b: str) -> bool:
+    """Does a sentence end between line `a` and line `b`? The corpus's sentence splitter
+    decides, so "am 13." / "Oktober" and "bspw." / "Bürger" go on."""
+    if not _ENDS_SENTENCE.search(a):
+        return False
+    tail = a[-60:]
+    return any(end == len(tail) for _, end in sentence_spans(f"{tail} {b[:30]}"))
 
 
 def _kind(seg: Segment, size: float) -> str:

@@ -296,6 +296,7 @@ def main(argv: list[str] | None = None) -> None:
             f"| {name} | {'yes' if r['sentence_one_unit'] else 'no'} | {r['footer_units_left']} | "
             f"{r['pages'] / max(r['seconds'], 1e-9):.1f} |"
         )
+    print(f"\nRunning lines and TOC pages (reading step): {detection_counts(seeds)}")
     print("\nHyphen decisions on the corpus's own words (leave-one-out, document words only):\n")
     print(hyphenation_table(hyphenation_eval()))
     if args.misses:
@@ -375,6 +376,29 @@ def hyphenation_table(results: dict[str, dict[str, int]]) -> str:
             f"{got.get('suspended', 0)} | {wrong / total:.1%} |"
         )
     return "\n".join(rows)
+
+
+def detection_counts(seeds: tuple[int, ...]) -> dict[str, int]:
+    """Running-line removal and TOC-page detection of the reading step against the truth."""
+    from ingest.pdf_reading import TOC, read_pdf
+
+    c = dict.fromkeys(
+        ("removed_ok", "removed_wrong", "left", "toc_ok", "toc_wrong", "toc_missed"), 0
+    )
+    for seed in seeds:
+        pdf, truth = make_pdf(seed)
+        r = read_pdf(pdf)
+        removed = {(x.page, x.text) for x in r.removed if x.reason != TOC}
+        gone = removed | {(x.page, x.text) for x in r.removed}
+        want = {(p, x) for p, xs in truth.running.items() for x in xs if x}
+        c["removed_ok"] += len(removed & want)
+        c["removed_wrong"] += len(removed - want)
+        c["left"] += len(want - gone)
+        got, toc = set(r.toc_pages), set(truth.toc_pages)
+        c["toc_ok"] += len(got & toc)
+        c["toc_wrong"] += len(got - toc)
+        c["toc_missed"] += len(toc - got)
+    return c
 
 
 if __name__ == "__main__":

@@ -109,11 +109,24 @@ def pdfium_pages(content: bytes) -> Iterator[PageWords]:
             width, height = page.get_size()
             textpage = page.get_textpage()
             words = tuple(_pdfium_words(textpage, raw, height))
-            yield PageWords(number, float(width), float(height), words)
+            yield PageWords(number, float(width), float(height), words, _pdfium_rules(page, height))
             textpage.close()
             page.close()
     finally:
         pdf.close()
+
+
+def _pdfium_rules(page: object, height: float) -> tuple[Rule, ...]:
+    """Thin, long path objects: table rules and separators (as pdfplumber's edges)."""
+    import pypdfium2.raw as raw
+
+    out = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=2):  # type: ignore[attr-defined]
+        left, bottom, right, top = obj.get_bounds()
+        w, h = right - left, top - bottom
+        if (w <= 2.5 and h >= 8) or (h <= 2.5 and w >= 8):
+            out.append(Rule(float(left), height - float(top), float(right), height - float(bottom)))
+    return tuple(out)
 
 
 def _pdfium_words(textpage: object, raw: object, height: float) -> Iterator[Word]:

@@ -192,3 +192,24 @@ def test_a_bullet_stays_with_its_item() -> None:
         Word("Daten", 110, 140, 100, 110, 10),
     )
     assert [s.text for s in segments(PageWords(1, 595, 842, words))] == ["• Offene Daten"]
+
+
+@pytest.mark.unit
+def test_ruled_table_rows_split_at_rules_not_gaps() -> None:
+    from ingest.pdf_words import Rule
+
+    lines = [  # one line pitch everywhere: only the rules tell the rows apart
+        (("Feld", "Maßnahme", "Zeit"), 100),
+        (("Mobilität", "Radwege", "2025"), 112),
+        (("", "ausbauen", ""), 124),
+        (("Bildung", "Tablets", "2026"), 136),
+    ]
+    segs = [
+        seg(c, x, top)
+        for cells, top in lines
+        for c, x in zip(cells, (50, 200, 400), strict=True)
+        if c
+    ]
+    rules = [Rule(45, y, 500, y + 0.5) for y in (99, 111, 135, 148)]
+    (table,) = find_tables(segs, rules, lambda a, b: f"{a} {b}")
+    assert table.rows == (("Mobilität", "Radwege ausbauen", "2025"), ("Bildung", "Tablets", "2026"))

@@ -43,6 +43,7 @@ RUNNING = "Kopf-/Fußzeile"
 TOC = "Inhaltsverzeichnis"
 _ENDS_SENTENCE = re.compile(r"[.!?:…;][\"'“”»)\]⁰¹²³⁴⁵⁶⁷⁸⁹]*$")
 _MARK = re.compile(r"^[⁰¹²³⁴⁵⁶⁷⁸⁹*]+|^\d{1,2}\s")
+_MARK_SPACE = re.compile(r"^([⁰¹²³⁴⁵⁶⁷⁸⁹*]+|\d{1,2})\s*")
 
 
 @dataclass(frozen=True)
@@ -221,7 +222,7 @@ def _classify(paras: list[_Para], size: float) -> list[_Para]:
         if p.kind == "heading" and (len(p.text) > 160 or _ENDS_SENTENCE.search(p.text)):
             p.kind = "text"
         if p.kind == "footnote":
-            p.text = _MARK.sub(lambda m: m.group(0).strip() + " ", p.text, count=1).strip()
+            p.text = _MARK_SPACE.sub(r"\1 ", p.text, count=1).strip()
     return paras
 
 

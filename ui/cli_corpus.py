@@ -167,12 +167,16 @@ def preview_lines(info: dict[str, Any], paragraphs: int = 12) -> list[str]:
     removed = info.get("removed") or []
     if removed:
         counts: dict[tuple[str, str], tuple[str, list[int]]] = {}
-        for r in removed:  # page numbers group as one line ("#")
-            key = (r["reason"], re.sub(r"\d+", "#", r["text"]))
+        for r in removed:  # page numbers group as one line ("#"), a TOC page as one
+            toc = r["reason"] == "Inhaltsverzeichnis"
+            key = (r["reason"], f"Seite {r['page']}" if toc else re.sub(r"\d+", "#", r["text"]))
             counts.setdefault(key, (r["text"], []))[1].append(r["page"])
         out.append(f"Entfernt ({len(removed)} Zeilen):")
-        for (reason, _), (text, pages) in list(counts.items())[:20]:
-            out.append(f"  {reason}: „{text}“ (Seiten {_pages(pages)})")
+        for (reason, key), (text, pages) in list(counts.items())[:20]:
+            if reason == "Inhaltsverzeichnis":
+                out.append(f"  {reason}: {key} ({len(pages)} Zeilen)")
+            else:
+                out.append(f"  {reason}: „{text[:80]}“ (Seiten {_pages(pages)})")
     return out
 
 

@@ -48,6 +48,23 @@ class IntakePreview:
     parsed: ParsedDoc = field(repr=False)
     content: bytes = field(default=b"", repr=False)
 
+    @property
+    def paragraphs(self) -> list[dict[str, Any]]:
+        """What will be indexed, paragraph by paragraph, with page and section."""
+        return [
+            {"page": s.page, "section": " > ".join(s.heading_path) or None, "text": para}
+            for s in self.parsed.sections
+            for para in s.text.split("\n\n")
+        ]
+
+    @property
+    def removed(self) -> list[dict[str, Any]]:
+        """What the PDF reading left out: running headers/footers, table-of-contents lines."""
+        return [
+            {"page": s.page, "reason": s.heading_path[0], "text": s.text}
+            for s in self.parsed.removed
+        ]
+
     def to_json(self) -> dict[str, Any]:
         return {
             "doc_id": self.doc_id,
@@ -63,6 +80,8 @@ class IntakePreview:
             "population": self.meta.population,
             "url": self.meta.url,
             "location": self.location,
+            "paragraphs": self.paragraphs,
+            "removed": self.removed,
         }
 
 

@@ -12,7 +12,6 @@ Example:
 from __future__ import annotations
 
 import bisect
-import io
 import re
 from typing import TYPE_CHECKING
 
@@ -179,32 +178,36 @@ def text_sections(text: str) -> list[Section]:
     return sections
 
 
-def _dehyphenate(text: str) -> str:
-    return re.sub(r"(\w)-\n(\w)", r"\1\2", text)
+def pdf_reading_sections(content: bytes) -> tuple[list[Section], list[Section]]:
+    """PDF -> (paragraph sections with page numbers, removed running lines and TOC pages).
+
+    The reading step (ingest.pdf_reading) joins lines into paragraphs, removes running
+    headers/footers and table-of-contents pages, keeps table rows whole and columns in order.
+    """
+    from ingest.hyphenation import corpus_vocabulary
+    from ingest.pdf_reading import read_pdf
+    from rag.settings import ROOT
+
+    reading = read_pdf(content, known=corpus_vocabulary(str(ROOT / "corpus")))
+    sections: list[Section] = []
+    path: list[tuple[int, str]] = []
+    for block in reading.blocks:
+        if block.kind == "heading":
+            path = [(lv, h) for lv, h in path if lv < block.level] + [(block.level, block.text)]
+            continue
+        heading = tuple(h for _, h in path)
+        last = sections[-1] if sections else None
+        if last and last.heading_path == heading and last.page == block.page:
+            sections[-1] = Section(heading, f"{last.text}\n\n{block.text}", block.page)
+        else:
+            sections.append(Section(heading, block.text, block.page))
+    removed = [Section((r.reason,), r.text, r.page) for r in reading.removed]
+    return sections, removed
 
 
 def pdf_sections(content: bytes) -> list[Section]:
-    """PDF -> one section per page with text (page numbers from 1)."""
-    from pypdf import PdfReader
-
-    try:
-        reader = PdfReader(io.BytesIO(content))
-        if reader.is_encrypted:
-            raise ParseError("PDF ist verschlüsselt und kann nicht gelesen werden")
-        pages = [page.extract_text() or "" for page in reader.pages]
-    except ParseError:
-        raise
-    except Exception as exc:  # pypdf raises many types on damaged files (fuzzing found
-        # NotImplementedError for unknown filters and OverflowError for huge numbers besides
-        # PdfReadError, ValueError, KeyError, ...): all of them mean "not readable".
-        raise ParseError(f"PDF nicht lesbar: {type(exc).__name__}: {exc}"[:300]) from exc
-    out = []
-    for number, page_text in enumerate(pages, start=1):
-        lines = [_SPACES.sub(" ", ln).strip() for ln in _dehyphenate(page_text).splitlines()]
-        body = "\n".join(ln for ln in lines if ln)
-        if body:
-            out.append(Section((), body, page=number))
-    return out
+    """PDF -> paragraph sections (page numbers from 1)."""
+    return pdf_reading_sections(content)[0]
 
 
 def html_soup(html: str) -> BeautifulSoup:
@@ -249,8 +252,9 @@ def parse(fetched: Fetched) -> ParsedDoc:
     src = fetched.source
     kind = fetched.content_type
     title = None
+    removed: list[Section] = []
     if kind == "pdf":
-        sections = pdf_sections(fetched.content)
+        sections, removed = pdf_reading_sections(fetched.content)
     elif kind == "html":
         sections, title = html_sections(fetched.content, fetched.final_url or src.location)
     elif kind == "markdown":
@@ -264,4 +268,20 @@ def parse(fetched: Fetched) -> ParsedDoc:
         from dataclasses import replace
 
         meta = replace(meta, title=title or sections[0].heading_path[0])
-    return ParsedDoc(meta=meta, sections=tuple(sections), source_id=src.source_id, urls=src.urls)
+    return ParsedDoc(
+        meta=meta,
+        sections=tuple(sections),
+        source_id=src.source_id,
+        urls=src.urls,
+        removed=tuple(removed),
+        parser=parser_version(kind),
+    )
+
+
+def parser_version(content_type: str) -> str:
+    """Recorded per document: another version re-reads the document (PDFs only so far)."""
+    if content_type == "pdf":
+        from ingest.pdf_reading import PARSER_VERSION
+
+        return PARSER_VERSION
+    return ""

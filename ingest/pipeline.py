@@ -25,7 +25,7 @@ from typing import Any
 
 from ingest.catalogue import load_catalogue
 from ingest.chunking import chunking_signature, split_passages
-from ingest.parsing import parse
+from ingest.parsing import parse, parser_version
 from ingest.records import Fetched, ParsedDoc, Source
 from ingest.registry import load_registry, municipality_matcher, registry_doc
 from ingest.state import DocState, IngestState
@@ -174,10 +174,19 @@ class Indexer:
             self.match_municipality,
         )
 
-    def is_unchanged(self, doc_id: str, digest: str) -> bool:
+    def is_unchanged(self, doc_id: str, digest: str, parser: str = "") -> bool:
+        """Same bytes and metadata, read by the same parser version, fully indexed.
+
+        A new parser version re-reads the document; its chunks are content-addressed, so
+        only the passages whose text changed are embedded again."""
         st = self.state.docs.get(doc_id)
         have = self.existing.get(doc_id, set())
-        return st is not None and st.content_hash == digest and st.chunks == len(have) > 0
+        return (
+            st is not None
+            and st.content_hash == digest
+            and st.parser == parser
+            and st.chunks == len(have) > 0
+        )
 
     def index_doc(self, doc: ParsedDoc, *, origin: str, digest: str, location: str) -> DocOutcome:
         """Upsert a document's new chunks, delete its stale ones, then record it as complete.
@@ -255,6 +264,7 @@ class Indexer:
                 meta=asdict(doc.meta),
                 urls=doc.urls,
                 text_hash=text_hash(doc),
+                parser=doc.parser,
             )
         if done:
             self.state.save()  # once per completed group, not once per document
@@ -324,9 +334,10 @@ def _load(indexer: Indexer, item: Source | ParsedDoc) -> Loaded | None:
         return item, digest, item.source_id
     content = Path(item.location).read_bytes()
     digest = content_hash(content, item.meta)
-    if indexer.is_unchanged(item.meta.doc_id, digest):
+    kind = local_type(item.location, content)
+    if indexer.is_unchanged(item.meta.doc_id, digest, parser_version(kind)):
         return None
-    fetched = Fetched(source=item, content=content, content_type=local_type(item.location, content))
+    fetched = Fetched(source=item, content=content, content_type=kind)
     return parse(fetched), digest, item.location
 
 

@@ -56,6 +56,8 @@ class ParsedDoc:
     source_id: str
     urls: tuple[str, ...] = field(default=())
     vision: str | None = None  # a marked vision / Leitbild block, if the page states one
+    removed: tuple[Section, ...] = ()  # PDF: running headers/footers, TOC lines (reason, page)
+    parser: str = ""  # the parser version that read it (ingest state: a new one re-reads)
 
     @property
     def text(self) -> str:

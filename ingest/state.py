@@ -27,6 +27,7 @@ class DocState:
     urls: tuple[str, ...] = ()
     gone: bool = False
     text_hash: str = ""  # sha256 of the normalised parsed text: finds duplicates across URLs
+    parser: str = ""  # parser version that read it (ingest.parsing.parser_version)
 
 
 class IngestState:

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from ingest.catalogue import merge_registry
 from ingest.crawler import CrawlReport, crawl
 from ingest.discovery import extract_page_metadata
-from ingest.parsing import parse
+from ingest.parsing import parse, parser_version
 from ingest.pipeline import Indexer, content_hash
 from ingest.records import Fetched, ParsedDoc
 from ingest.registry import RegistryRow, load_registry
@@ -96,9 +96,13 @@ def crawl_into_index(
     failed: list[dict[str, str]] = []
 
     def on_document(fetched: Fetched, changed: bool) -> None:
+        if not changed:  # same bytes: read again only if the parser has changed since
+            st = idx.state.docs.get(fetched.source.meta.doc_id)
+            if st is None or st.parser == parser_version(fetched.content_type):
+                return
         parsed = parse_crawled(fetched, rows)
         digest = content_hash(fetched.content, parsed.meta)
-        if idx.is_unchanged(parsed.meta.doc_id, digest):
+        if idx.is_unchanged(parsed.meta.doc_id, digest, parsed.parser):
             return
         out = idx.index_doc(
             parsed,
@@ -113,7 +117,13 @@ def crawl_into_index(
         idx.prepare()
         snapshots = SnapshotStore(settings.data_dir / "snapshots")
         report = crawl(
-            start_urls, crawl_settings, snapshots, on_document, progress=progress, scope=scope
+            start_urls,
+            crawl_settings,
+            snapshots,
+            on_document,
+            progress=progress,
+            scope=scope,
+            report_unchanged=True,
         )
         removed = 0
         for doc_id in report.gone_doc_ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -183,6 +184,8 @@ def add(
         if info["duplicate_of"]:
             typer.echo(f"Achtung: Duplikat von {info['duplicate_of']}")
         if dry_run:
+            for line in preview_lines(info):
+                typer.echo(line)
             typer.echo("(Probelauf: nichts veröffentlicht)")
             return
 
@@ -201,6 +204,37 @@ def add(
         typer.echo(
             f"Veröffentlicht als {result['doc_id']}: {result['embedded']} Abschnitte eingebettet."
         )
+
+
+def preview_lines(info: dict[str, Any], paragraphs: int = 12) -> list[str]:
+    """The dry run's view of the reading: first paragraphs with page, and what was removed."""
+    paras = info.get("paragraphs") or []
+    out = [f"Absätze ({len(paras)}):"]
+    for p in paras[:paragraphs]:
+        page = f"S. {p['page']}: " if p.get("page") else ""
+        text = p["text"] if len(p["text"]) <= 160 else p["text"][:157] + " …"
+        out.append(f"  {page}{text}")
+    if len(paras) > paragraphs:
+        out.append(f"  … und {len(paras) - paragraphs} weitere")
+    removed = info.get("removed") or []
+    if removed:
+        counts: dict[tuple[str, str], tuple[str, list[int]]] = {}
+        for r in removed:  # page numbers group as one line ("#"), a TOC page as one
+            toc = r["reason"] == "Inhaltsverzeichnis"
+            key = (r["reason"], f"Seite {r['page']}" if toc else re.sub(r"\d+", "#", r["text"]))
+            counts.setdefault(key, (r["text"], []))[1].append(r["page"])
+        out.append(f"Entfernt ({len(removed)} Zeilen):")
+        for (reason, key), (text, pages) in list(counts.items())[:20]:
+            if reason == "Inhaltsverzeichnis":
+                out.append(f"  {reason}: {key} ({len(pages)} Zeilen)")
+            else:
+                out.append(f"  {reason}: „{text[:80]}“ (Seiten {_pages(pages)})")
+    return out
+
+
+def _pages(pages: list[int]) -> str:
+    pages = sorted(set(pages))
+    return f"{pages[0]}–{pages[-1]}" if len(pages) > 2 else ", ".join(map(str, pages))
 
 
 def vision(

@@ -32,6 +32,12 @@ class FakePreview:
     duplicate_of: str | None
     meta: DocMeta
     location: str
+    paragraphs: tuple[dict[str, Any], ...] = (
+        {"page": 3, "section": "Vision", "text": "Die Bürgerbeteiligung wächst."},
+    )
+    removed: tuple[dict[str, Any], ...] = (
+        {"page": 3, "reason": "Kopf-/Fußzeile", "text": "Seite 3 von 9"},
+    )
 
 
 @dataclass
@@ -216,6 +222,9 @@ def test_upload_preview_and_publish(
     assert kw["meta"] == {"municipality": "Testhausen", "state": "Hessen", "year": 2024}
     assert any("Duplikat" in w.value for w in at.warning)
     assert any("**2** Abschnitte" in m.value for m in at.markdown)
+    labels = [e.label for e in at.expander]
+    assert "Gelesene Absätze (1)" in labels  # the editor sees the reading ...
+    assert "Entfernt als Kopf-/Fußzeile oder Inhaltsverzeichnis (1)" in labels  # ... and cuts
     at = next(b for b in at.button if b.label == "Veröffentlichen").click().run()
     assert any("bereits vorhanden" in e.value for e in at.error)  # duplicate refused ...
     at = at.checkbox(key="redaktion_duplikat").check().run()  # ... unless confirmed

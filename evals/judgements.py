@@ -43,6 +43,8 @@ _WORD = re.compile(r"\w+")
 
 # Function words that carry no topic; a shared run of three *other* words between a question
 # and its answer phrase means the question was not really paraphrased.
+# Kept apart from rag.core.vocabulary.STOPWORDS on purpose: the gold judgement must not shift
+# when the product's list changes.
 _STOPWORD_TEXT = """
     der die das den dem des ein eine einer eines einem einen kein keine
     und oder aber sondern denn doch als wie so auch nicht nur noch schon sehr ganz

@@ -34,10 +34,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evals.bench_store import machine_info, percentile
 from evals.judgements import load_questions
+from evals.resources import machine_info, percentile
+from rag.core.settings import ROOT, Settings
 from rag.service import Kompass
-from rag.settings import ROOT, Settings
 
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
 EDITOR_KEEP = 3  # documents the editor keeps published; older ones are removed again

@@ -101,7 +101,7 @@ def reading(backend: str, corpus_words: bool = False) -> Callable[[bytes], Units
     def run(content: bytes) -> Units:
         from ingest.hyphenation import corpus_vocabulary
         from ingest.pdf_reading import read_pdf
-        from rag.settings import ROOT
+        from rag.core.settings import ROOT
 
         known = corpus_vocabulary(str(ROOT / "corpus")) if corpus_words else None
         return [(b.page, b.text) for b in read_pdf(content, backend, known).blocks]

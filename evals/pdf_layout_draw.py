@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from rag.text import split_sentences
+from rag.core.text import split_sentences
 
 if TYPE_CHECKING:
     from evals.pdf_synth import Truth

@@ -291,6 +291,6 @@ class Typesetter:
 
 
 def _sentences(text: str) -> list[str]:
-    from rag.text import split_sentences
+    from rag.core.text import split_sentences
 
     return split_sentences(text)

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from evals.pdf_layout_draw import Canvas, Style, draw_document
 from ingest.parsing import markdown_sections
-from rag.text import split_sentences
+from rag.core.text import split_sentences
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 DEV_SEEDS = tuple(range(1, 9))

@@ -232,7 +232,7 @@ def _default_section(
     lines = [
         f"## The default: `{name}` (`{default['hash']}`)",
         "",
-        f"The product's default settings (rag/settings.py) amount to `{name}`. Best measured "
+        f"The product's default settings (rag/core/settings.py) amount to `{name}`. Best measured "
         f"by nDCG@10: `{best_all['config']['name']}`; best that the product's settings can "
         f"express (no eval-only options): `{best_ok['config']['name']}`.",
         "",

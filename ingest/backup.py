@@ -41,10 +41,10 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO, Any
 
-from rag.errors import KompassError
-from rag.fileio import fsync_dir
-from rag.settings import Settings
-from rag.store_edge import EdgeStore
+from rag.core.errors import KompassError
+from rag.core.fileio import fsync_dir
+from rag.core.settings import Settings
+from rag.index.edge import EdgeStore
 
 MANIFEST = "kompass-backup.json"
 FORMAT = "strategiekompass-backup"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 from ingest.records import Source
 from ingest.registry import RegistryRow
-from rag.errors import RegistryError
-from rag.records import DocMeta
+from rag.core.errors import RegistryError
+from rag.core.records import DocMeta
 
 log = logging.getLogger(__name__)
 _INT_FIELDS = ("year", "population")

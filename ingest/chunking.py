@@ -5,7 +5,7 @@ are packed up to `max_chars`, long paragraphs split at sentence ends. The stored
 document text; the context header (Kommune | Dokument | Abschnitt) is embedded with it.
 
 Example:
-    >>> from rag.records import DocMeta
+    >>> from rag.core.records import DocMeta
     >>> from ingest.records import ParsedDoc, Section
     >>> doc = ParsedDoc(DocMeta("d1", "Strategie", municipality="Guben"),
     ...                 (Section(("Vision",), "Guben ist smart."),), "d1")
@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from ingest.records import ParsedDoc, Section
-from rag.records import Passage
-from rag.schema import content_id
-from rag.text import split_sentences
+from rag.core.records import Passage
+from rag.core.text import split_sentences
+from rag.index.schema import content_id
 
 
 def chunking_signature(max_chars: int, min_chars: int, overlap: int, header: bool) -> str:

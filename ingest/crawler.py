@@ -47,8 +47,8 @@ from ingest.pagefacts import Fact, html_facts
 from ingest.records import Fetched, Source
 from ingest.snapshots import Snapshot, SnapshotStore
 from ingest.sniffing import decode_text
-from rag.errors import KompassError
-from rag.settings import CrawlSettings
+from rag.core.errors import KompassError
+from rag.core.settings import CrawlSettings
 
 __all__ = ["CrawlReport", "Decision", "crawl", "planned_requests"]
 

@@ -17,8 +17,8 @@ from ingest.pagefacts import FIELDS, Fact, html_facts, pdf_facts
 from ingest.records import Fetched
 from ingest.sniffing import decode_text
 from ingest.urlsafety import check_url_static
-from rag.errors import KompassError
-from rag.records import DocMeta
+from rag.core.errors import KompassError
+from rag.core.records import DocMeta
 
 
 @dataclass(frozen=True)

@@ -24,21 +24,9 @@ from bs4 import BeautifulSoup, Tag
 
 from ingest.parsing import html_soup
 from ingest.sniffing import decode_text
-from rag.errors import ParseError
+from rag.core.errors import ParseError
+from rag.core.vocabulary import ISO_STATES, STATES
 
-STATES = (
-    "Baden-Württemberg", "Bayern", "Berlin", "Brandenburg", "Bremen", "Hamburg", "Hessen",
-    "Mecklenburg-Vorpommern", "Niedersachsen", "Nordrhein-Westfalen", "Rheinland-Pfalz",
-    "Saarland", "Sachsen", "Sachsen-Anhalt", "Schleswig-Holstein", "Thüringen",
-)  # fmt: skip
-ISO_STATES = dict(
-    zip(
-        ("BW", "BY", "BE", "BB", "HB", "HH", "HE", "MV", "NI", "NW", "RP", "SL", "SN", "ST",
-         "SH", "TH"),
-        STATES,
-        strict=True,
-    )
-)  # fmt: skip
 _KINDS = {
     "stadt": "Stadt", "hansestadt": "Stadt", "landeshauptstadt": "Stadt", "kreisstadt": "Stadt",
     "gemeinde": "Gemeinde", "markt": "Gemeinde", "amt": "Amt", "landkreis": "Landkreis",

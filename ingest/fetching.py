@@ -32,9 +32,9 @@ from ingest.records import Fetched, Source
 from ingest.snapshots import Snapshot, content_hash, now_iso
 from ingest.sniffing import decode_text, sniff_type
 from ingest.urlsafety import Resolver, check_url
-from rag.errors import FetchError, RefusedURLError
-from rag.records import DocMeta
-from rag.settings import CrawlSettings
+from rag.core.errors import FetchError, RefusedURLError
+from rag.core.records import DocMeta
+from rag.core.settings import CrawlSettings
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512 * 1024  # Google reads the first 500 KiB of a robots.txt

@@ -22,13 +22,14 @@ from ingest.fetching import Fetcher, default_source, doc_id_for_url
 from ingest.parsing import parse
 from ingest.pipeline import Indexer, Progress, content_hash, now_iso, text_hash
 from ingest.records import Fetched, ParsedDoc, Source
-from ingest.registry import KINDS, STATES, RegistryRow, load_registry, municipality_matcher
+from ingest.registry import RegistryRow, load_registry, municipality_matcher
 from ingest.sniffing import sniff_type
 from ingest.urlsafety import sanitize_filename
-from rag.errors import KompassError, UserInputError
-from rag.fileio import atomic_write
-from rag.records import DocMeta
-from rag.settings import Settings
+from rag.core.errors import KompassError, UserInputError
+from rag.core.fileio import atomic_write
+from rag.core.records import DocMeta
+from rag.core.settings import Settings
+from rag.core.vocabulary import KINDS, STATES
 
 EDITABLE = ("added", "crawl")
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from ingest.records import Fetched, ParsedDoc, Section
 from ingest.sniffing import decode_text
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup
@@ -186,7 +186,7 @@ def pdf_reading_sections(content: bytes) -> tuple[list[Section], list[Section]]:
     """
     from ingest.hyphenation import corpus_vocabulary
     from ingest.pdf_reading import read_pdf
-    from rag.settings import ROOT
+    from rag.core.settings import ROOT
 
     reading = read_pdf(content, known=corpus_vocabulary(str(ROOT / "corpus")))
     sections: list[Section] = []

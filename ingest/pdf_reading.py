@@ -34,7 +34,7 @@ from ingest.pdf_layout import (
 from ingest.pdf_order import columns
 from ingest.pdf_tables import Table, find_tables, row_text
 from ingest.pdf_words import WORD_BACKEND, read_words
-from rag.text import sentence_spans
+from rag.core.text import sentence_spans
 
 # Recorded per document in the ingest state: a new version re-reads every PDF (and embeds only
 # the chunks whose text changed).

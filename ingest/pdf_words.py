@@ -18,7 +18,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 
 # Ligatures and soft hyphens as PDFs store them -> the letters a reader sees.
 _CHAR_MAP = str.maketrans(

@@ -29,13 +29,14 @@ from ingest.parsing import parse, parser_version
 from ingest.records import Fetched, ParsedDoc, Source
 from ingest.registry import load_registry, municipality_matcher, registry_doc
 from ingest.state import DocState, IngestState
+from rag.core.errors import KompassError, ParseError
+from rag.core.records import DocMeta, Passage
+from rag.core.settings import Settings
 from rag.embedding import Embedder, make_embedder
-from rag.errors import KompassError, ParseError
-from rag.records import DocMeta, Passage
-from rag.schema import Manifest
-from rag.settings import Settings
-from rag.sparse import KeywordEncoder
-from rag.store import EXACT_BELOW, IndexStore, StoredPoint, open_store
+from rag.embedding.sparse import KeywordEncoder
+from rag.index.factory import open_store
+from rag.index.schema import Manifest
+from rag.index.store import EXACT_BELOW, IndexStore, StoredPoint
 
 Progress = Callable[[int, int, str], None]
 _EXT_TYPES = {

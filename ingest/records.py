@@ -1,4 +1,4 @@
-"""Typed records of the write side: Source -> Fetched -> ParsedDoc (-> rag.records.Passage).
+"""Typed records of the write side: Source -> Fetched -> ParsedDoc (-> rag.core.records.Passage).
 
 Example:
     >>> src = Source(source_id="corpus/seeds/000.txt", location="corpus/seeds/000.txt",
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rag.records import DocMeta
+from rag.core.records import DocMeta
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ingest.records import ParsedDoc, Section
-from rag.errors import RegistryError
-from rag.records import DocMeta
+from rag.core.errors import RegistryError
+from rag.core.records import DocMeta
+from rag.core.vocabulary import KINDS, STATES, format_population
 
 COLUMNS = (
     "id",
@@ -31,25 +32,6 @@ COLUMNS = (
     "url",
     "vision_slogan",
     "source_of_fact",
-)
-KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis", "Amt", "Region", "Verbund")
-STATES = (
-    "Baden-Württemberg",
-    "Bayern",
-    "Berlin",
-    "Brandenburg",
-    "Bremen",
-    "Hamburg",
-    "Hessen",
-    "Mecklenburg-Vorpommern",
-    "Niedersachsen",
-    "Nordrhein-Westfalen",
-    "Rheinland-Pfalz",
-    "Saarland",
-    "Sachsen",
-    "Sachsen-Anhalt",
-    "Schleswig-Holstein",
-    "Thüringen",
 )
 _TYPE_WORDS = {
     "landkreis",
@@ -146,10 +128,6 @@ def load_registry(path: Path) -> list[RegistryRow]:
             return parse_registry(fh, path.name)
     except (OSError, UnicodeDecodeError) as exc:
         raise RegistryError(f"{path}: nicht lesbar ({exc})") from exc
-
-
-def format_population(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
 
 
 def registry_text(row: RegistryRow) -> str:

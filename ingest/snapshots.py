@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ingest.records import Fetched
-from rag.fileio import atomic_write
+from rag.core.fileio import atomic_write
 
 
 @dataclass(frozen=True)

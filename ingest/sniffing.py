@@ -17,7 +17,7 @@ import codecs
 import re
 from urllib.parse import urlsplit
 
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 
 HEAD_BYTES = 8192
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from rag.fileio import atomic_write_text
+from rag.core.fileio import atomic_write_text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ Example:
     >>> check_url("ftp://example.org/plan.pdf", allow_private=False)
     Traceback (most recent call last):
     ...
-    rag.errors.RefusedURLError: URL abgelehnt: nur http und https sind erlaubt, nicht 'ftp'.
+    rag.core.errors.RefusedURLError: URL abgelehnt: nur http und https sind erlaubt, nicht 'ftp'.
     >>> sanitize_filename("../../Digitalstrategie Großräschen.pdf")
     'Digitalstrategie Großräschen.pdf'
 """
@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from rag.errors import RefusedURLError
+from rag.core.errors import RefusedURLError
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], list[str]]

@@ -25,8 +25,8 @@ from ingest.records import Fetched, ParsedDoc
 from ingest.registry import RegistryRow, load_registry
 from ingest.snapshots import SnapshotStore
 from ingest.sniffing import decode_text
-from rag.errors import KompassError
-from rag.settings import CrawlSettings, Settings
+from rag.core.errors import KompassError
+from rag.core.settings import CrawlSettings, Settings
 
 log = logging.getLogger(__name__)
 CrawlProgress = Callable[[str, int, int], None]

@@ -12,21 +12,67 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from rag.records import Answer, Citation, Hit
-from rag.text import sentence_spans
+from rag.core.records import Answer, Citation, Hit
+from rag.core.text import sentence_spans
 
 NO_SOURCE = "Keine passende Quelle gefunden."
 Terms = Callable[[str], frozenset[int]]
 
 
 class Answerer(Protocol):
-    """Turns a question and its retrieved passages into an Answer."""
+    """Turns a question and its retrieved passages into an Answer (`stream`: the same, with
+    the text in chunks as it is written)."""
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer: ...
+
+    def stream(self, question: str, hits: Sequence[Hit]) -> AnswerStream: ...
+
+
+class AnswerStream:
+    """Text chunks as they are checked, then `.answer` (the chunks joined are its text).
+
+    Example:
+        stream = answerer.stream(question, hits)
+        for chunk in stream:
+            print(chunk, end="")
+        answer = stream.answer
+    """
+
+    def __init__(self, chunks: Generator[str, None, Answer]) -> None:
+        self._chunks = chunks
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        while self._answer is None:
+            try:
+                yield next(self._chunks)
+            except StopIteration as done:
+                self._answer = done.value
+
+    @property
+    def answer(self) -> Answer:
+        """The final Answer; reads any chunks not yet consumed."""
+        for _ in self:
+            pass
+        assert self._answer is not None
+        return self._answer
+
+    def close(self) -> None:
+        self._chunks.close()
+
+    @classmethod
+    def of(cls, answer: Answer) -> AnswerStream:
+        """A ready answer as a stream of one chunk (its whole text)."""
+
+        def chunks() -> Generator[str, None, Answer]:
+            yield from [answer.text] if answer.text else []
+            return answer
+
+        return cls(chunks())
 
 
 @dataclass(frozen=True)
@@ -189,3 +235,7 @@ class ExtractiveAnswerer:
             lines.append(render_line(n, pick))
             citations.append(Citation(n=n, hit=pick.hit, quote=pick.quote))
         return Answer(question, "\n".join(lines), tuple(citations), hits=tuple(hits))
+
+    def stream(self, question: str, hits: Sequence[Hit]) -> AnswerStream:
+        """The answer as one chunk: nothing is generated, so it is ready at once."""
+        return AnswerStream.of(self.answer(question, hits))

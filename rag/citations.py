@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.answer import NO_SOURCE
-from rag.records import Citation, Hit
-from rag.text import sentence_spans, split_sentences
+from rag.core.records import Citation, Hit
+from rag.core.text import sentence_spans, split_sentences
+from rag.core.vocabulary import STOPWORDS, WORD
 
 SYSTEM_PROMPT = f"""\
 Du bist der Strategiekompass, ein Assistent für kommunale Digitalstrategien in Deutschland.
@@ -46,13 +47,6 @@ _CONTROL = re.compile(
     r"|</s>|<\s*/?\s*(?:quelle|frage)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"\w+")
-_STOPWORD_WORDS = (
-    "und oder der die das den dem des ein eine einer eines einem einen mit von für auf aus "
-    "bei bis nach über unter durch sich sind ist wird werden wurde hat haben als auch noch "
-    "nicht nur wie zum zur vom im in an zu es sie er wir ihr dass diese dieser dieses"
-)
-_STOPWORDS = frozenset(_STOPWORD_WORDS.split())
 _QUOTE_MAX = 400
 
 
@@ -270,7 +264,7 @@ def renumber(checked: CheckedText) -> tuple[str, dict[int, int]]:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(MARKER.sub(" ", text).lower()) if len(w) > 2} - _STOPWORDS
+    return {w for w in WORD.findall(MARKER.sub(" ", text).lower()) if len(w) > 2} - STOPWORDS
 
 
 def best_quote(passage_text: str, answer_sentences: Sequence[str]) -> str:

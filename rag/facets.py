@@ -21,27 +21,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rag.records import SearchFilters
+from rag.core.records import SearchFilters
+from rag.core.vocabulary import STATE_WORDS
 
-# Bundesland -> name and adjective stems as they appear in questions (lower case).
-_STATE_WORDS: dict[str, tuple[str, ...]] = {
-    "Baden-Württemberg": ("baden-württemberg", "baden-württembergisch"),
-    "Bayern": ("bayern", "bayerisch", "bayrisch"),
-    "Berlin": ("berlin",),
-    "Brandenburg": ("brandenburg", "brandenburgisch"),
-    "Bremen": ("bremen", "bremisch"),
-    "Hamburg": ("hamburg", "hamburgisch"),
-    "Hessen": ("hessen", "hessisch"),
-    "Mecklenburg-Vorpommern": ("mecklenburg-vorpommern", "meck-pomm"),
-    "Niedersachsen": ("niedersachsen", "niedersächsisch"),
-    "Nordrhein-Westfalen": ("nordrhein-westfalen", "nordrhein-westfälisch", "nrw"),
-    "Rheinland-Pfalz": ("rheinland-pfalz", "rheinland-pfälzisch"),
-    "Saarland": ("saarland", "saarländisch"),
-    "Sachsen": ("sachsen", "sächsisch"),
-    "Sachsen-Anhalt": ("sachsen-anhalt", "sachsen-anhaltisch"),
-    "Schleswig-Holstein": ("schleswig-holstein", "schleswig-holsteinisch"),
-    "Thüringen": ("thüringen", "thüringisch", "thüringer"),
-}
 # A word is a whole token: letters and hyphens inside, nothing of either around it.
 _EDGE_L, _EDGE_R = r"(?<![\wäöüß-])", r"(?![\wäöüß-])"
 # Genitive -s, adjective endings (-e, -en, -er, -es, -em).
@@ -53,7 +35,7 @@ _STATE_RES = [
             + _EDGE_R
         ),
     )
-    for state, words in _STATE_WORDS.items()
+    for state, words in STATE_WORDS.items()
 ]  # fmt: skip
 _NEGATED = re.compile(r"(?:außerhalb|ausserhalb|nicht\s+(?:in|aus)|ohne|außer)\s+(?:von\s+)?$")
 

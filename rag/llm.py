@@ -29,6 +29,7 @@ from llama_index.core.base.llms.types import (
     MessageRole,
 )
 
+from rag.answer import AnswerStream
 from rag.citations import (
     ClaimChecker,
     ClaimRenderer,
@@ -37,10 +38,10 @@ from rag.citations import (
     check_citations,
     renumber,
 )
-from rag.records import Answer, Citation, Hit
+from rag.core.records import Answer, Citation, Hit
 
 if TYPE_CHECKING:
-    from rag.settings import LLMSettings, Settings
+    from rag.core.settings import LLMSettings, Settings
 
 log = logging.getLogger(__name__)
 
@@ -61,39 +62,6 @@ class ChatLLM(Protocol):
     def chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponse: ...
 
     def stream_chat(self, messages: Sequence[ChatMessage], **kwargs: Any) -> ChatResponseGen: ...
-
-
-class AnswerStream:
-    """Text chunks as they are checked, then `.answer` (the chunks joined are its text).
-
-    Example:
-        stream = answerer.stream(question, hits)
-        for chunk in stream:
-            print(chunk, end="")
-        answer = stream.answer
-    """
-
-    def __init__(self, chunks: Generator[str, None, Answer]) -> None:
-        self._chunks = chunks
-        self._answer: Answer | None = None
-
-    def __iter__(self) -> Iterator[str]:
-        while self._answer is None:
-            try:
-                yield next(self._chunks)
-            except StopIteration as done:
-                self._answer = done.value
-
-    @property
-    def answer(self) -> Answer:
-        """The final Answer; reads any chunks not yet consumed."""
-        for _ in self:
-            pass
-        assert self._answer is not None
-        return self._answer
-
-    def close(self) -> None:
-        self._chunks.close()
 
 
 class _LLMFailure(Exception):
@@ -192,6 +160,17 @@ def openai_like(settings: LLMSettings) -> ChatLLM:
         temperature=settings.temperature,
         openai_client=client,
     )
+
+
+def configured_chat(settings: LLMSettings) -> ChatLLM | None:
+    """The configured chat model for optional helpers (the Vision-Werkstatt's drafts), or
+    None: no endpoint set, or no usable client (the helper then works without it)."""
+    if not settings.base_url:
+        return None
+    try:
+        return openai_like(settings)
+    except Exception:  # optional: without a usable client the caller works without it
+        return None
 
 
 def _chat_messages(question: str, hits: Sequence[Hit]) -> list[ChatMessage]:
@@ -333,12 +312,7 @@ class ExtractiveOnly:
         return self.extractive(question, list(hits))
 
     def stream(self, question: str, hits: Sequence[Hit]) -> AnswerStream:
-        def chunks() -> Generator[str, None, Answer]:
-            answer = self.answer(question, hits)
-            yield from [answer.text] if answer.text else []
-            return answer
-
-        return AnswerStream(chunks())
+        return AnswerStream.of(self.answer(question, hits))
 
 
 def make_answerer(settings: Settings, extractive: Extractive) -> LLMAnswerer | ExtractiveOnly:

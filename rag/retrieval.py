@@ -16,14 +16,14 @@ from typing import Any
 
 import numpy as np
 
+from rag.core.errors import IndexMismatchError, IndexMissingError
+from rag.core.records import Hit, SearchFilters
+from rag.core.settings import RetrievalSettings
 from rag.embedding import Embedder
-from rag.errors import IndexMismatchError, IndexMissingError
+from rag.embedding.sparse import KeywordEncoder
 from rag.facets import MunicipalityNames, detect
-from rag.records import Hit, SearchFilters
-from rag.schema import Manifest
-from rag.settings import RetrievalSettings
-from rag.sparse import KeywordEncoder
-from rag.store import Store, StoreQuery
+from rag.index.schema import Manifest
+from rag.index.store import Store, StoreQuery
 
 NAMES_CHECK_S = 2.0  # how stale the municipality list for facet boosts may get
 

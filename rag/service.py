@@ -9,17 +9,18 @@ Example:
 from __future__ import annotations
 
 import time
-from collections import defaultdict
+from collections.abc import Generator
 from dataclasses import replace
 from typing import Any
 
-from rag.answer import Answerer, ExtractiveAnswerer
+from rag.answer import Answerer, AnswerStream, ExtractiveAnswerer
+from rag.core.records import Answer, SearchFilters
+from rag.core.settings import Settings
 from rag.embedding import Embedder, make_embedder
-from rag.records import Answer, SearchFilters
+from rag.embedding.sparse import KeywordEncoder
+from rag.index.factory import open_store
+from rag.index.store import IndexStore
 from rag.retrieval import Retriever, SearchResult, check_manifest
-from rag.settings import Settings
-from rag.sparse import KeywordEncoder
-from rag.store import IndexStore, open_store
 
 
 class Kompass:
@@ -67,35 +68,26 @@ class Kompass:
         took = (time.perf_counter() - t0) * 1000
         return replace(answer, took_ms=took, boosts=result.boosts)
 
+    def ask_stream(
+        self, question: str, k: int = 6, filters: SearchFilters | None = None
+    ) -> AnswerStream:
+        """`ask` with the answer's text in chunks as it is written (an LLM streams; the
+        extractive answer comes at once). `.answer` carries the facet boosts and the time of
+        the whole request, retrieval included, like `ask`."""
+        t0 = time.perf_counter()
+        result = self.retriever.search(question, k=max(k, 12), filters=filters)
+        inner = self.answerer.stream(question, result.hits)
+
+        def chunks() -> Generator[str, None, Answer]:
+            yield from inner
+            took = (time.perf_counter() - t0) * 1000
+            return replace(inner.answer, took_ms=took, boosts=result.boosts)
+
+        return AnswerStream(chunks())
+
     def documents(self, with_text: bool = False) -> list[dict[str, Any]]:
-        """One row per indexed document (the CONTRACT's docs JSON), text joined by chunk order."""
-        docs: dict[str, dict[str, Any]] = {}
-        texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for p in self.store.payloads():
-            d = docs.setdefault(
-                p["doc_id"],
-                {
-                    "doc_id": p["doc_id"],
-                    "title": p.get("title"),
-                    "municipality": p.get("doc_municipality") or p.get("municipality"),
-                    "kind": p.get("kind"),
-                    "state": p.get("state"),
-                    "year": p.get("year"),
-                    "population": p.get("population"),
-                    "url": p.get("url"),
-                    "licence": p.get("licence"),
-                    "source_type": p.get("source_type"),
-                    "chunks": 0,
-                },
-            )
-            d["chunks"] += 1
-            if with_text:
-                texts[p["doc_id"]].append((int(p.get("ord") or 0), p.get("text") or ""))
-        rows = sorted(docs.values(), key=lambda d: (d["source_type"] == "registry", d["doc_id"]))
-        if with_text:
-            for d in rows:
-                d["text"] = "\n\n".join(t for _, t in sorted(texts[d["doc_id"]]))
-        return rows
+        """One row per indexed document as the CONTRACT's docs JSON (`kompass docs`)."""
+        return [row.to_json() for row in self.store.documents(with_text)]
 
     def close(self) -> None:
         self.store.close()

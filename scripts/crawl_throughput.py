@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from ingest.webindex import crawl_into_index
-from rag.settings import EmbeddingSettings, Settings
+from rag.core.settings import EmbeddingSettings, Settings
 from tests.ingest.fixture_site import FixtureSite
 
 KEYS = ("fetched", "indexed", "embedded", "not_modified", "unchanged", "skipped_robots", "errors")

@@ -12,8 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+from rag.core.settings import Settings
 from rag.service import Kompass
-from rag.settings import Settings
 
 
 def timed_ingest(env: dict[str, str]) -> tuple[float, str]:

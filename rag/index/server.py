@@ -15,9 +15,9 @@ import numpy as np
 from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
-from rag.errors import IndexMissingError, KompassError
-from rag.records import Hit, SearchFilters
-from rag.schema import (
+from rag.core.errors import IndexMissingError, KompassError
+from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
+from rag.index.schema import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
@@ -27,7 +27,14 @@ from rag.schema import (
     passage_payload,
     point_id,
 )
-from rag.store import StoredPoint, StoreQuery, filter_conditions, to_hits, use_exact
+from rag.index.store import (
+    StoredPoint,
+    StoreQuery,
+    document_rows,
+    filter_conditions,
+    to_hits,
+    use_exact,
+)
 
 _PAGE = 1000
 COUNT_TTL_S = 30.0
@@ -167,6 +174,12 @@ class ClientStore:
             if r.payload:
                 yield r.payload
 
+    def passages(self, filters: SearchFilters | None = None) -> Iterator[Passage]:
+        return (passage_from_payload(p) for p in self.payloads(filters))
+
+    def documents(self, with_text: bool = False) -> list[DocumentRow]:
+        return document_rows(self.passages(), with_text)
+
     def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
         for r in self._scroll(None, True, with_vectors):
             vec: Any = r.vector or {}
@@ -250,6 +263,10 @@ class ClientStore:
 
     def flush(self) -> None:
         return None
+
+    def optimize(self) -> bool:
+        """A server optimizes in the background: nothing to do here."""
+        return False
 
     def close(self) -> None:
         self.client.close()

@@ -1,21 +1,22 @@
-"""The index seam: what a store must do, and the factory that picks a backend.
+"""The index seam: what a store must do (protocols, StoreQuery, shared hit building).
 
-Backends: `store_edge.EdgeStore` (embedded Qdrant engine, the default) and
-`store_client.ClientStore` (qdrant-client: a Qdrant server/cluster via KOMPASS_QDRANT_URL,
-or qdrant-client's local mode in tests). Both speak the schema of `rag.schema`.
+Backends: `edge.EdgeStore` (embedded Qdrant engine, the default) and
+`server.ClientStore` (qdrant-client: a Qdrant server/cluster via KOMPASS_QDRANT_URL,
+or qdrant-client's local mode in tests). Both speak the schema of `rag.index.schema`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
 import numpy as np
 
-from rag.records import Hit, Passage, SearchFilters
-from rag.schema import Manifest, passage_from_payload
-from rag.sparse import SparseVec
+from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
+from rag.embedding.sparse import SparseVec
+from rag.index.schema import Manifest, passage_from_payload
 
 EXACT_BELOW = 20_000  # points; below this exact dense search is both faster and perfect
 
@@ -114,8 +115,11 @@ class IndexStore(Store, Protocol):
     def delete_chunks(self, chunk_ids: Sequence[str]) -> None: ...
     def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]: ...
     def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]: ...
+    def passages(self, filters: SearchFilters | None = None) -> Iterator[Passage]: ...
+    def documents(self, with_text: bool = False) -> list[DocumentRow]: ...
     def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]: ...
     def flush(self) -> None: ...
+    def optimize(self) -> bool: ...
     def close(self) -> None: ...
     def reset(self) -> None: ...
 
@@ -150,18 +154,35 @@ def use_exact(q: StoreQuery, n_points: int) -> bool:
     return q.exact if q.exact is not None else n_points < EXACT_BELOW
 
 
-def open_store(settings: Any, read_only: bool = False) -> IndexStore:
-    """Open the configured store: a Qdrant server if KOMPASS_QDRANT_URL is set, else embedded."""
-    if settings.qdrant_url:
-        from rag.store_client import ClientStore
-
-        return ClientStore.connect(
-            url=settings.qdrant_url,
-            api_key=settings.qdrant_api_key,
-            collection=settings.collection,
-            shards=settings.qdrant_shards,
-            replication=settings.qdrant_replication,
+def document_rows(passages: Iterable[Passage], with_text: bool = False) -> list[DocumentRow]:
+    """One row per document of the passages (full texts first, registry records last), with
+    its passage count and, if asked, its text joined in reading order."""
+    first: dict[str, Passage] = {}
+    counts: Counter[str] = Counter()
+    texts: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for p in passages:
+        first.setdefault(p.doc.doc_id, p)
+        counts[p.doc.doc_id] += 1
+        if with_text:
+            texts[p.doc.doc_id].append((p.ord, p.text))
+    rows = []
+    for doc_id, p in first.items():
+        d = p.doc
+        text = "\n\n".join(t for _, t in sorted(texts[doc_id])) if with_text else None
+        rows.append(
+            DocumentRow(
+                doc_id=doc_id,
+                title=d.title,
+                municipality=d.municipality or p.shown_municipality,
+                kind=d.kind,
+                state=d.state,
+                year=d.year,
+                population=d.population,
+                url=d.url,
+                licence=d.licence,
+                source_type=d.source_type,
+                chunks=counts[doc_id],
+                text=text,
+            )
         )
-    from rag.store_edge import EdgeStore
-
-    return EdgeStore(settings.index_dir)
+    return sorted(rows, key=lambda r: (r.source_type == "registry", r.doc_id))

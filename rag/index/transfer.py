@@ -27,9 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from rag.errors import IndexMissingError, KompassError
-from rag.schema import Manifest, passage_from_payload, passage_payload
-from rag.store import IndexStore, StoredPoint
+from rag.core.errors import IndexMissingError, KompassError
+from rag.index.schema import Manifest, passage_from_payload, passage_payload
+from rag.index.store import IndexStore, StoredPoint
 
 FORMAT = "strategiekompass-index"
 VERSION = 1

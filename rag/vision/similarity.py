@@ -34,9 +34,15 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
 
-from rag.errors import UserInputError
+from rag.core.errors import UserInputError
+from rag.core.vocabulary import (
+    FIELD_ALIASES,
+    FIELD_NAMES,
+    STATE_NEIGHBOURS,
+    STATES,
+    format_population,
+)
 
 WEIGHTS: Mapping[str, float] = {
     "kind": 0.25,
@@ -54,114 +60,8 @@ PROFILE_KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis", KIND_GROU
 _GROUPED = ("Amt", "Verbund", "Region")
 SETTINGS = ("ländlich", "städtisch")
 
-# Neighbouring Bundesländer (a shared land border); the table is checked to be symmetric.
-_BORDERS = """
-Baden-Württemberg: Bayern, Hessen, Rheinland-Pfalz
-Bayern: Baden-Württemberg, Hessen, Sachsen, Thüringen
-Berlin: Brandenburg
-Brandenburg: Berlin, Mecklenburg-Vorpommern, Niedersachsen, Sachsen, Sachsen-Anhalt
-Bremen: Niedersachsen
-Hamburg: Niedersachsen, Schleswig-Holstein
-Hessen: Baden-Württemberg, Bayern, Niedersachsen, Nordrhein-Westfalen, Rheinland-Pfalz, Thüringen
-Mecklenburg-Vorpommern: Brandenburg, Niedersachsen, Schleswig-Holstein
-Niedersachsen: Brandenburg, Bremen, Hamburg, Hessen, Mecklenburg-Vorpommern, Nordrhein-Westfalen, Sachsen-Anhalt, Schleswig-Holstein, Thüringen
-Nordrhein-Westfalen: Hessen, Niedersachsen, Rheinland-Pfalz
-Rheinland-Pfalz: Baden-Württemberg, Hessen, Nordrhein-Westfalen, Saarland
-Saarland: Rheinland-Pfalz
-Sachsen: Bayern, Brandenburg, Sachsen-Anhalt, Thüringen
-Sachsen-Anhalt: Brandenburg, Niedersachsen, Sachsen, Thüringen
-Schleswig-Holstein: Hamburg, Mecklenburg-Vorpommern, Niedersachsen
-Thüringen: Bayern, Hessen, Niedersachsen, Sachsen, Sachsen-Anhalt
-"""
-STATE_NEIGHBOURS: Mapping[str, frozenset[str]] = {
-    state: frozenset(n.strip() for n in neighbours.split(","))
-    for state, neighbours in (line.split(":") for line in _BORDERS.strip().splitlines())
-}
-STATES = tuple(sorted(STATE_NEIGHBOURS))
 
-# Handlungsfelder and the German (and common English smart-city) keywords that signal them.
-# Patterns are regular expressions over lower-cased text; most are stems, so compounds match
-# ("Bürgerbeteiligung" -> "beteiligung").
-_KEYWORDS = {
-    "Verwaltung": (
-        r"verwaltung|bürgerservice|e-government|smart government|onlinezugang|\bozg\b|"
-        r"bürgeramt|rathaus|behörd|governance|e-akte"
-    ),
-    "Bildung": (
-        r"bildung|schul(?!d)|\bkitas?\b|medienkompetenz|digitale kompetenz|\blern|"
-        r"hochschul|universität|bibliothek"
-    ),
-    "Mobilität": (
-        r"mobilität|mobility|verkehr|öpnv|\bbus(?:se)?\b|rufbus|parkplatz|fahrrad|carsharing|"
-        r"sharing|ladeinfrastruktur|e-mobil|pendl"
-    ),
-    "Gesundheit": r"gesund|health|pflege|ärzt|\barzt|telemedizin|klinik|krankenhaus|senior",
-    "Klima/Energie": (
-        r"klima|energie|energy|umwelt|environment|co2|co₂|emission|erneuerbar|photovoltaik|"
-        r"solar|wärmewende|ressourcen|\bgrün(?:e[nrs]?)?\b"
-    ),
-    "Wirtschaft": (
-        r"wirtschaft|economy|unternehm|gewerbe|arbeitsplätze|fachkräfte|start-?ups?\b|"
-        r"gründer|coworking|mittelstand|handwerk"
-    ),
-    "Beteiligung": (
-        r"beteiligung|partizipat|mitgestalt|mitwirk|mitreden|mitmach|bürgerdialog|"
-        r"bürgerschaft|ehrenamt|zivilgesellschaft|teilhabe|miteinander|zusammenleben|"
-        r"deine ideen|smart people|smart society"
-    ),
-    "Kultur": r"kultur|museum|museen|theater|kulturerbe|\bkunst|veranstaltung",
-    "Sicherheit": (
-        r"sicherheit|security|katastrophenschutz|bevölkerungsschutz|feuerwehr|rettung|"
-        r"resilien|\bkrise|gefahr|\bwarn|hochwasser"
-    ),
-    "Daten/Infrastruktur": (
-        r"daten|open data|breitband|glasfaser|\b5g\b|lorawan|sensor|infrastruktur|"
-        r"plattform|digitaler zwilling|wlan|rechenzentr"
-    ),
-    "Wohnen/Stadtentwicklung": (
-        r"wohnen|wohnung|stadtentwicklung|ortsentwicklung|dorfentwicklung|quartier|"
-        r"stadtplanung|städtebau|gebäude|\bbauen\b|innenstadt|ortskern|\bzentren\b|"
-        r"lebensumfeld|smart living"
-    ),
-    "Tourismus/Handel": (
-        r"touris|\bgäste|urlaub|einzelhandel|\bhandels?\b|händler|innenstadt|gastronomie|"
-        r"freizeit|naherholung"
-    ),
-}
-HANDLUNGSFELDER: Mapping[str, tuple[str, ...]] = {
-    name: tuple(patterns.split("|")) for name, patterns in _KEYWORDS.items()
-}
-FIELD_NAMES = tuple(HANDLUNGSFELDER)
-_FIELD_ALIASES = {
-    "klima": "Klima/Energie",
-    "energie": "Klima/Energie",
-    "umwelt": "Klima/Energie",
-    "daten": "Daten/Infrastruktur",
-    "infrastruktur": "Daten/Infrastruktur",
-    "wohnen": "Wohnen/Stadtentwicklung",
-    "stadtentwicklung": "Wohnen/Stadtentwicklung",
-    "tourismus": "Tourismus/Handel",
-    "handel": "Tourismus/Handel",
-    "mobilitaet": "Mobilität",
-    "partizipation": "Beteiligung",
-}
 _RURAL = re.compile(r"ländlich|l@ndlich|\bdörf|\bdorf|land\.?regionen|smart region", re.I)
-
-
-@cache
-def _field_patterns() -> dict[str, re.Pattern[str]]:
-    return {name: re.compile(patterns) for name, patterns in _KEYWORDS.items()}
-
-
-def field_hits(text: str) -> dict[str, int]:
-    """Keyword occurrences per Handlungsfeld in `text` (fields without hits are left out).
-
-    >>> field_hits("Bürgerbeteiligung und eine digitale Verwaltung")
-    {'Verwaltung': 1, 'Beteiligung': 1}
-    """
-    low = text.lower()
-    hits = {name: len(pat.findall(low)) for name, pat in _field_patterns().items()}
-    return {name: n for name, n in hits.items() if n}
 
 
 def chosen_fields(weighted_hits: Mapping[str, float], threshold: float = 2.0) -> tuple[str, ...]:
@@ -175,7 +75,7 @@ def normalise_field(value: str) -> str:
     for name in FIELD_NAMES:
         if v.casefold() == name.casefold():
             return name
-    alias = _FIELD_ALIASES.get(v.casefold())
+    alias = FIELD_ALIASES.get(v.casefold())
     if alias:
         return alias
     raise UserInputError(
@@ -194,11 +94,6 @@ def normalise_kind(value: str) -> str:
     raise UserInputError(
         f"Unbekannter Kommunentyp '{value}'", f"erlaubt: {', '.join(PROFILE_KINDS)}"
     )
-
-
-def format_population(n: int) -> str:
-    """German thousands separator: 16783 -> '16.783'."""
-    return f"{n:,}".replace(",", ".")
 
 
 @dataclass(frozen=True)

@@ -13,18 +13,13 @@ import pytest
 
 from evals.bench import markdown_tables, plot
 from evals.bench_e2e import bench_e2e
-from evals.bench_store import (
-    DIM,
-    STATES,
-    SyntheticCorpus,
-    bench_store,
-    disk_mb,
-    percentile,
-    resolve_exact,
-)
+from evals.bench_store import bench_store, resolve_exact
+from evals.resources import disk_mb, percentile
+from evals.synthetic import DIM, SyntheticCorpus
+from rag.core.settings import Settings
+from rag.core.vocabulary import STATES
 from rag.embedding import HashingEmbedder, Kind
-from rag.settings import Settings
-from rag.store import EXACT_BELOW
+from rag.index.store import EXACT_BELOW
 from tests.conftest import ROOT, make_settings
 
 pytestmark = pytest.mark.unit

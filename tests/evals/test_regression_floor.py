@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 
 from evals.configs import default_config
+from evals.indexes import evaluate_index
 from evals.judgements import load_questions
-from evals.runner import QUESTIONS, evaluate_index
-from rag.settings import Settings
+from evals.runner import QUESTIONS
+from rag.core.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -10,20 +10,13 @@ import numpy as np
 import pytest
 
 from evals.configs import CONFIGS, EvalConfig, default_config, get_config
+from evals.indexes import CachedEmbedder
 from evals.judgements import Question, RelevantEntry
 from evals.report import NOTES_END, NOTES_START, paired_diff, render_report, write_report
-from evals.runner import (
-    CachedEmbedder,
-    aggregate,
-    diversify,
-    evaluate_configs,
-    grouped,
-    main,
-    percentiles,
-    score_question,
-)
+from evals.runner import evaluate_configs, grouped, main
+from evals.scoring import aggregate, diversify, percentiles, score_question
+from rag.core.records import DocMeta, Hit, Passage
 from rag.embedding import HashingEmbedder
-from rag.records import DocMeta, Hit, Passage
 
 pytestmark = pytest.mark.unit
 

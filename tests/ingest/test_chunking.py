@@ -2,7 +2,7 @@ import pytest
 
 from ingest.chunking import chunking_signature, split_passages
 from ingest.records import ParsedDoc, Section
-from rag.records import DocMeta
+from rag.core.records import DocMeta
 
 pytestmark = pytest.mark.unit
 

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.ingest.fixture_site import FixtureSite
-from ui.cli import app
+from ui.cli.main import app
 
 pytestmark = pytest.mark.e2e
 RUN = CliRunner()

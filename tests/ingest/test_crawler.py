@@ -20,9 +20,9 @@ from ingest.discovery import extract_page_metadata, read_sitemap_bytes
 from ingest.fetching import Fetcher, doc_id_for_url
 from ingest.records import Fetched, Source
 from ingest.snapshots import SnapshotStore, content_hash
-from rag.errors import ParseError
-from rag.records import DocMeta
-from rag.settings import CrawlSettings
+from rag.core.errors import ParseError
+from rag.core.records import DocMeta
+from rag.core.settings import CrawlSettings
 from tests.ingest.fixture_site import EXTERNAL_URL, FixtureSite
 
 ROOT = Path(__file__).resolve().parents[2]

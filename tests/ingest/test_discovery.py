@@ -16,7 +16,7 @@ from ingest.discovery import (
     parse_sitemap,
     read_sitemap,
 )
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 
 pytestmark = pytest.mark.unit
 

@@ -21,8 +21,8 @@ from ingest.fetching import (
     is_not_modified,
 )
 from ingest.snapshots import SnapshotStore
-from rag.errors import FetchError, ParseError, RefusedURLError
-from rag.settings import CrawlSettings
+from rag.core.errors import FetchError, ParseError, RefusedURLError
+from rag.core.settings import CrawlSettings
 from tests.ingest.fixture_site import FixtureSite
 
 pytestmark = pytest.mark.e2e

@@ -8,9 +8,9 @@ from typer.testing import CliRunner
 
 from ingest.intake import editable_documents, preview, publish, remove_document
 from ingest.pipeline import Indexer
-from rag.errors import KompassError, ParseError, UserInputError
-from rag.settings import Settings
-from ui.cli import app
+from rag.core.errors import KompassError, ParseError, UserInputError
+from rag.core.settings import Settings
+from ui.cli.main import app
 
 pytestmark = pytest.mark.unit
 RUN = CliRunner()

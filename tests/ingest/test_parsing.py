@@ -1,7 +1,7 @@
 import pytest
 
 from ingest.parsing import clean_inline, markdown_sections, pdf_sections, text_sections
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 
 pytestmark = pytest.mark.unit
 

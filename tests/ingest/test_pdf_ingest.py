@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 
 from ingest import parsing
 from ingest.pipeline import Indexer, ingest
-from rag.settings import Settings
+from rag.core.settings import Settings
 from tests.ingest.test_pipeline import CountingEmbedder, small_corpus
 from ui.cli import app
 

@@ -164,7 +164,7 @@ def test_password_protected_pdf_is_a_clear_parse_error() -> None:
     from pypdf import PdfReader, PdfWriter
 
     from ingest.parsing import pdf_sections
-    from rag.errors import ParseError
+    from rag.core.errors import ParseError
     from tests.ingest.fixture_site import PDF_TWO_PAGES, make_pdf
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(make_pdf(PDF_TWO_PAGES))))

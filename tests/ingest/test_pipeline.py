@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.pipeline import Indexer, ingest
-from rag.settings import Settings
+from rag.core.settings import Settings
 from tests.conftest import ROOT, make_settings
 
 pytestmark = pytest.mark.unit
@@ -71,7 +71,7 @@ def test_changed_document_replaces_its_chunks(tmp_path: Path) -> None:
     emb = CountingEmbedder()
     summary = run(s, emb)
     assert summary.embedded == 1 == emb.calls  # only the changed chunk
-    from rag.store_edge import EdgeStore
+    from rag.index.edge import EdgeStore
 
     store = EdgeStore(s.index_dir)
     texts = [p["text"] for p in store.payloads() if p["doc_id"] == "doc-a"]
@@ -98,7 +98,7 @@ def test_removed_document_is_removed_and_broken_one_does_not_abort(tmp_path: Pat
 
 
 def test_rebuild_and_model_mismatch(tmp_path: Path) -> None:
-    from rag.errors import IndexMismatchError
+    from rag.core.errors import IndexMismatchError
 
     s = small_corpus(tmp_path)
     run(s)

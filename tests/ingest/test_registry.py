@@ -9,7 +9,7 @@ from ingest.registry import (
     registry_doc,
     registry_text,
 )
-from rag.errors import RegistryError
+from rag.core.errors import RegistryError
 
 pytestmark = pytest.mark.unit
 ROOT = Path(__file__).parents[2]
@@ -65,7 +65,7 @@ def test_registry_wins_over_page_facts_and_logs_the_conflict(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     from ingest.catalogue import merge_registry
-    from rag.records import DocMeta
+    from rag.core.records import DocMeta
 
     (row,) = parse_registry((HEAD + ROW).splitlines(keepends=True))
     page = DocMeta("web-1", "Guben", municipality="Guben", population=17000, state=None)

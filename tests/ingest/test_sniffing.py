@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.sniffing import decode_text, sniff_type
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 from tests.ingest.fixture_site import PDF_TWO_PAGES, make_pdf
 
 pytestmark = pytest.mark.unit

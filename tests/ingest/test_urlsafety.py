@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.urlsafety import check_url, check_url_static, sanitize_filename
-from rag.errors import RefusedURLError
+from rag.core.errors import RefusedURLError
 
 pytestmark = pytest.mark.unit
 

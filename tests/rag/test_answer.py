@@ -3,9 +3,9 @@ import re
 import pytest
 
 from rag.answer import NO_SOURCE, ExtractiveAnswerer, choose_sources, pick_span
-from rag.records import DocMeta, Hit, Passage
-from rag.sparse import KeywordEncoder
-from rag.text import split_sentences
+from rag.core.records import DocMeta, Hit, Passage
+from rag.core.text import split_sentences
+from rag.embedding.sparse import KeywordEncoder
 
 pytestmark = pytest.mark.unit
 TERMS = KeywordEncoder().terms

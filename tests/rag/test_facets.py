@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ingest.registry import STATES
+from rag.core.records import SearchFilters
 from rag.facets import MunicipalityNames, detect
-from rag.records import SearchFilters
 
 pytestmark = pytest.mark.unit
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from rag.core.settings import Settings
 from rag.service import Kompass
-from rag.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +60,7 @@ def test_unrelated_question_is_not_answered(kompass: Kompass) -> None:
 
 
 def test_filters_apply_to_retrieval(kompass: Kompass) -> None:
-    from rag.records import SearchFilters
+    from rag.core.records import SearchFilters
 
     hits = kompass.search("Strategie Vision", k=10, filters=SearchFilters(states=("Sachsen",))).hits
     assert hits and all(h.passage.doc.state == "Sachsen" for h in hits)

@@ -14,6 +14,8 @@ import pytest
 from llama_index.core.base.llms.types import ChatMessage, ChatResponse, ChatResponseGen
 
 from rag.answer import NO_SOURCE
+from rag.core.records import Answer, Citation, DocMeta, Hit, Passage
+from rag.core.settings import LLMSettings, Settings
 from rag.llm import (
     NOTE_EMPTY,
     NOTE_HTTP_ERROR,
@@ -26,8 +28,6 @@ from rag.llm import (
     make_answerer,
     openai_like,
 )
-from rag.records import Answer, Citation, DocMeta, Hit, Passage
-from rag.settings import LLMSettings, Settings
 
 pytestmark = pytest.mark.unit
 

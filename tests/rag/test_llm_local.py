@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 
 from rag.citations import MARKER
+from rag.core.records import Answer, Citation, DocMeta, Hit, Passage
+from rag.core.settings import LLMSettings
 from rag.llm import NOTE_EMPTY, NOTE_UNCITED, LLMAnswerer
-from rag.records import Answer, Citation, DocMeta, Hit, Passage
-from rag.settings import LLMSettings
 
 pytestmark = pytest.mark.integration
 
 pytest.importorskip("xllamacpp", reason="xllamacpp (llm-local/dev extra) is not installed")
 
-from rag.local_llm import GEMMA3_CHAT_TEMPLATE, bundled_gemma_path, serve_gguf  # noqa: E402
+from tests.support.local_llm import GEMMA3_CHAT_TEMPLATE, bundled_gemma_path, serve_gguf  # noqa: E402
 
 QUESTION = "Was plant Potsdam für die Schulen?"
 HITS = [
@@ -105,7 +105,7 @@ def test_tiny_gemma_stream(base_url: str) -> None:
 
 
 def test_only_loopback_is_served(tmp_path: Path) -> None:
-    from rag.errors import UserInputError
+    from rag.core.errors import UserInputError
 
     with (
         pytest.raises(UserInputError, match="Loopback"),

@@ -20,8 +20,8 @@ from rag.citations import (
     check_citations,
     renumber,
 )
-from rag.records import DocMeta, Hit, Passage
-from rag.text import split_sentences
+from rag.core.records import DocMeta, Hit, Passage
+from rag.core.text import split_sentences
 
 pytestmark = pytest.mark.unit
 

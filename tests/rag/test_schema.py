@@ -2,9 +2,9 @@ import uuid
 
 import pytest
 
-from rag.errors import IndexMismatchError
-from rag.records import DocMeta, Passage
-from rag.schema import Manifest, content_id, passage_from_payload, passage_payload, point_id
+from rag.core.errors import IndexMismatchError
+from rag.core.records import DocMeta, Passage
+from rag.index.schema import Manifest, content_id, passage_from_payload, passage_payload, point_id
 
 pytestmark = pytest.mark.unit
 

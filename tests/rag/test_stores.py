@@ -6,13 +6,13 @@ from typing import ClassVar
 import numpy as np
 import pytest
 
-from rag.errors import IndexMismatchError
-from rag.records import DocMeta, Passage, SearchFilters
-from rag.schema import Manifest
-from rag.sparse import KeywordEncoder
-from rag.store import StoredPoint, StoreQuery
-from rag.store_client import ClientStore
-from rag.store_edge import EdgeStore
+from rag.core.errors import IndexMismatchError
+from rag.core.records import DocMeta, Passage, SearchFilters
+from rag.embedding.sparse import KeywordEncoder
+from rag.index.edge import EdgeStore
+from rag.index.schema import Manifest
+from rag.index.server import ClientStore
+from rag.index.store import StoredPoint, StoreQuery
 
 pytestmark = pytest.mark.unit
 KW = KeywordEncoder()
@@ -123,7 +123,7 @@ def test_manifest_is_checked_on_reopen(tmp_path: Path) -> None:
 
 
 def test_locked_index_gives_a_clear_error(tmp_path: Path) -> None:
-    from rag.errors import KompassError
+    from rag.core.errors import KompassError
 
     s = EdgeStore(tmp_path / "idx")
     s.ensure(M)
@@ -133,7 +133,7 @@ def test_locked_index_gives_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_retriever_breaks_score_ties_by_chunk_id() -> None:
-    from rag.records import Hit
+    from rag.core.records import Hit
     from rag.retrieval import stable_order
 
     doc = DocMeta("d", "T")
@@ -154,8 +154,8 @@ def test_server_collections_get_the_configured_shards_and_replication(
 ) -> None:
     from qdrant_client import QdrantClient
 
-    from rag.settings import Settings
-    from rag.store import open_store
+    from rag.core.settings import Settings
+    from rag.index.factory import open_store
 
     class Recording(QdrantClient):
         created: ClassVar[dict] = {}

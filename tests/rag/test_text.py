@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rag.text import sentence_spans, split_sentences
+from rag.core.text import sentence_spans, split_sentences
 
 pytestmark = pytest.mark.unit
 

@@ -10,15 +10,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag.core.errors import IndexMismatchError, KompassError
+from rag.core.records import DocMeta, Passage, SearchFilters
 from rag.embedding import HashingEmbedder
-from rag.errors import IndexMismatchError, KompassError
-from rag.records import DocMeta, Passage, SearchFilters
-from rag.schema import Manifest, content_id, passage_payload
-from rag.sparse import KeywordEncoder
-from rag.store import IndexStore, StoredPoint, StoreQuery
-from rag.store_client import ClientStore
-from rag.store_edge import EdgeStore
-from rag.transfer import export_index, import_index, read_header
+from rag.embedding.sparse import KeywordEncoder
+from rag.index.edge import EdgeStore
+from rag.index.schema import Manifest, content_id, passage_payload
+from rag.index.server import ClientStore
+from rag.index.store import IndexStore, StoredPoint, StoreQuery
+from rag.index.transfer import export_index, import_index, read_header
 
 pytestmark = [
     pytest.mark.unit,

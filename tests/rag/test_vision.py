@@ -8,18 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from rag.errors import UserInputError
+from rag.core.errors import UserInputError
+from rag.core.settings import Settings
 from rag.service import Kompass
-from rag.settings import Settings
-from rag.vision import (
-    Profile,
-    VisionResult,
-    build_catalogue,
-    catalogue_rows,
-    index_view,
-    suggest_vision,
-)
-from rag.vision_drafts import MAX_SHARED_RUN, longest_shared_run
+from rag.vision.catalogue import build_catalogue, catalogue_rows
+from rag.vision.drafts import MAX_SHARED_RUN, longest_shared_run
+from rag.vision.municipalities import index_view
+from rag.vision.workshop import Profile, VisionResult, suggest_vision
 from tests.conftest import make_settings
 
 BRANDENBURG_TOWN = Profile(

@@ -6,13 +6,14 @@ from typing import Any
 
 import pytest
 
-from rag.vision import (
+from rag.vision.catalogue import (
     catalogue_from_payloads,
     catalogue_rows,
-    municipalities_from_payloads,
+    classify_pattern,
+    is_values_slogan,
     visions_in_payload,
 )
-from rag.vision_drafts import classify_pattern, is_values_slogan
+from rag.vision.municipalities import municipalities_from_payloads
 
 pytestmark = pytest.mark.unit
 

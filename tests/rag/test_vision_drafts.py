@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from rag.vision import VisionEntry
-from rag.vision_drafts import (
+from rag.vision.catalogue import PATTERNS, VisionEntry
+from rag.vision.drafts import (
     MAX_SHARED_RUN,
-    PATTERNS,
     CopyGuard,
     Draft,
     draft_variants,
@@ -18,7 +17,7 @@ from rag.vision_drafts import (
     name_forms,
     template_drafts,
 )
-from rag.vision_similarity import FIELD_NAMES, Profile
+from rag.vision.similarity import FIELD_NAMES, Profile
 
 pytestmark = pytest.mark.unit
 

@@ -5,21 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from rag.errors import UserInputError
-from rag.vision_similarity import (
-    FIELD_NAMES,
+from rag.core.errors import UserInputError
+from rag.core.vocabulary import FIELD_NAMES, STATE_NEIGHBOURS, field_hits, format_population
+from rag.vision.similarity import (
     KIND_GROUP,
     NEUTRAL,
-    STATE_NEIGHBOURS,
     WEIGHTS,
     Candidate,
     Parts,
     Profile,
     chosen_fields,
     compare,
-    field_hits,
     field_similarity,
-    format_population,
     kind_similarity,
     population_similarity,
     rank_candidates,

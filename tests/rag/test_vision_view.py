@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from rag.core.settings import Settings
 from rag.service import Kompass
-from rag.settings import Settings
 from tests.conftest import make_settings
-from ui.vision_view import md_escape, md_link
+from ui.web.vision_view import md_escape, md_link
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +21,7 @@ KOMPASS: dict[str, Kompass] = {}
 
 def _page() -> None:  # runs inside AppTest (same process): the source of this function only
     from tests.rag.test_vision_view import KOMPASS
-    from ui.vision_view import render
+    from ui.web.vision_view import render
 
     render(KOMPASS["k"])
 

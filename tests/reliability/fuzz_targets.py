@@ -42,8 +42,8 @@ from ingest.records import Fetched, Source
 from ingest.registry import COLUMNS, parse_registry
 from ingest.sniffing import decode_text, sniff_type
 from ingest.urlsafety import check_url, check_url_static, is_blocked_address, sanitize_filename
-from rag.errors import KompassError, RefusedURLError
-from rag.records import DocMeta
+from rag.core.errors import KompassError, RefusedURLError
+from rag.core.records import DocMeta
 from tests.ingest.fixture_site import (
     GUBEN,
     MALFORMED,

@@ -14,12 +14,12 @@ from typer.testing import CliRunner
 
 from ingest.backup import MANIFEST, BackupError, create_backup, restore_backup
 from ingest.pipeline import ingest
-from rag.errors import KompassError
+from rag.core.errors import KompassError
+from rag.core.settings import Settings
+from rag.index.edge import EdgeStore
 from rag.service import Kompass
-from rag.settings import Settings
-from rag.store_edge import EdgeStore
 from tests.conftest import ROOT, make_settings
-from ui import cli_admin
+from ui.cli import admin as cli_admin
 
 pytestmark = pytest.mark.integration
 

@@ -34,8 +34,8 @@ from ingest.pipeline import ingest
 from ingest.registry import load_registry
 from ingest.snapshots import SnapshotStore
 from ingest.state import IngestState
-from rag.settings import EmbeddingSettings, Settings
-from rag.store_edge import EdgeStore
+from rag.core.settings import EmbeddingSettings, Settings
+from rag.index.edge import EdgeStore
 from tests.conftest import ROOT
 from tests.ingest.fixture_site import FixtureSite
 
@@ -71,7 +71,7 @@ def kompass_env(data_dir: Path, corpus_dir: Path | None = None) -> dict[str, str
 
 def start(args: list[str], env: dict[str, str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", *args],
+        [sys.executable, "-m", "ui.cli.main", *args],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -271,7 +271,7 @@ def test_rebuild_killed_while_deleting_the_shard_recovers(
             part.unlink()  # half of the shard is gone when the process dies
         raise SystemExit("SIGKILL")
 
-    monkeypatch.setattr("rag.store_edge.shutil.rmtree", dying_rmtree)
+    monkeypatch.setattr("rag.index.edge.shutil.rmtree", dying_rmtree)
     with pytest.raises(SystemExit):
         store.reset()
     monkeypatch.undo()

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from ingest.parsing import markdown_sections, parse, pdf_sections, text_sections
 from ingest.registry import COLUMNS, KINDS, STATES
-from rag.errors import ParseError
+from rag.core.errors import ParseError
 from tests.ingest.fixture_site import PDF_TWO_PAGES, make_pdf
 from tests.reliability import fuzz_targets as ft
 

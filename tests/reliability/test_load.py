@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from evals.load import copy_data_dir, run_load
-from rag.settings import Settings
+from rag.core.settings import Settings
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.integration

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from rag.errors import UserInputError
+from rag.core.errors import UserInputError
 
 # The bundled GGUF carries a ChatML template that Gemma does not understand; this is
 # Gemma 3's turn format (the system prompt joins the first user turn).

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.settings import Settings
+from rag.core.settings import Settings
 from tests.conftest import make_settings
 
-APP = Path(__file__).resolve().parents[2] / "ui" / "app.py"
+APP = Path(__file__).resolve().parents[2] / "ui" / "web" / "app.py"
 
 
 @pytest.fixture
@@ -21,7 +21,7 @@ def fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap argon2 parameters keep the tests fast; the algorithm is the same."""
     from argon2 import PasswordHasher
 
-    from ui import auth
+    from ui import accounts as auth
 
     monkeypatch.setattr(auth, "_HASHER", PasswordHasher(time_cost=1, memory_cost=1024))
     monkeypatch.setattr(auth, "_DUMMY", [])
@@ -32,7 +32,7 @@ def app_settings(
     hashing_index: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Settings]:
     """Settings of a private copy of the shipped corpus's hashing index, set in the env."""
-    from ui import state
+    from ui.web import state
 
     data = tmp_path / "app-data"
     shutil.copytree(hashing_index.data_dir, data)
@@ -48,6 +48,6 @@ def app(app_settings: Settings) -> AppTest:
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
-    """Run the app once, then switch to ui/pages/<page>.py."""
+    """Run the app once, then switch to ui/web/pages/<page>.py."""
     at.run()
     return at.switch_page(f"pages/{page}.py").run()

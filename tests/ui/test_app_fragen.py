@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.records import Answer, SearchFilters
+from rag.core.records import Answer, SearchFilters
+from rag.core.settings import LLMSettings, Settings
 from rag.service import Kompass
-from rag.settings import LLMSettings, Settings
 from tests.ui.conftest import APP
 
 pytestmark = pytest.mark.unit
@@ -135,7 +135,7 @@ class FakeStream:
 
 
 def test_llm_answer_streams_and_shows_its_note(app: AppTest) -> None:
-    from ui import state
+    from ui.web import state
 
     at = app.run()
     kompass = state.get_kompass()
@@ -164,7 +164,7 @@ def test_llm_answer_streams_and_shows_its_note(app: AppTest) -> None:
 
 
 def test_missing_index_says_how_to_build_it(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from ui import state
+    from ui.web import state
 
     monkeypatch.setenv("KOMPASS_DATA_DIR", str(tmp_path / "leer"))
     monkeypatch.setenv("KOMPASS_EMBED_BACKEND", "hashing")
@@ -182,7 +182,7 @@ def test_ten_threads_share_one_kompass(app_settings: Settings) -> None:
     scores arbitrarily, also without threads)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from ui import state
+    from ui.web import state
 
     kompass = state.get_kompass()
     assert state.get_kompass() is kompass  # opened once per process

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.records import SearchFilters
+from rag.core.records import SearchFilters
 from rag.service import Kompass
 from tests.ui.conftest import open_page
-from ui import components
+from ui.web import components
 
 pytestmark = pytest.mark.unit
 
@@ -35,7 +35,7 @@ def test_results_highlight_query_words_and_offer_exports(app: AppTest) -> None:
 
 
 def test_export_data_matches_the_search(app_settings: Any) -> None:
-    from ui import state
+    from ui.web import state
 
     kompass = state.get_kompass()
     result = kompass.search("Vision Leitbild", k=5)

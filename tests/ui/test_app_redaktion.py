@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from rag.errors import ParseError, UserInputError
-from rag.records import DocMeta
-from rag.settings import Settings
+from rag.core.errors import ParseError, UserInputError
+from rag.core.records import DocMeta
+from rag.core.settings import Settings
 from tests.ui.conftest import open_page
-from ui import auth, state
+from ui import accounts as auth
+from ui.web import state
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fast_hashes")]
 PASSWORD = "redaktion-geheim-2024"

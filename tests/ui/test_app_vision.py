@@ -1,4 +1,4 @@
-"""Vision-Werkstatt frame: draws ui.vision_view.render(kompass), or says it is being built."""
+"""Vision-Werkstatt frame: draws ui.web.vision_view.render(kompass), or says it is being built."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.unit
 def test_frame_says_so_while_the_view_is_missing(
     app: AppTest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "ui.vision_view", None)  # import raises ImportError
+    monkeypatch.setitem(sys.modules, "ui.web.vision_view", None)  # import raises ImportError
     at = open_page(app, "vision")
     assert not at.exception
     assert [t.value for t in at.title] == ["Vision-Werkstatt"]
@@ -36,9 +36,9 @@ def test_frame_renders_the_view_with_the_shared_kompass(
         seen.append(kompass)
         st.write("Vergleichbare Kommunen")
 
-    fake = types.ModuleType("ui.vision_view")
+    fake = types.ModuleType("ui.web.vision_view")
     fake.render = render  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "ui.vision_view", fake)
+    monkeypatch.setitem(sys.modules, "ui.web.vision_view", fake)
     at = open_page(app, "vision")
     assert not at.exception
     assert isinstance(seen[0], Kompass)

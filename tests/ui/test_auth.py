@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag.errors import UserInputError
-from rag.settings import Settings
+from rag.core.errors import UserInputError
+from rag.core.settings import Settings
 from tests.conftest import make_settings
-from ui import auth
-from ui.cli_users import app as user_app
+from ui import accounts as auth
+from ui.cli.users import app as user_app
 
 pytestmark = [pytest.mark.unit, pytest.mark.usefixtures("fast_hashes")]
 PASSWORD = "korrekt-pferd-batterie"

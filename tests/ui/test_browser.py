@@ -82,8 +82,8 @@ def _kompass_bin() -> str:
 
 
 def _user_add_cmd() -> list[str]:
-    """`kompass user add` once ui/cli.py registers the sub-app, else the module itself."""
-    from ui import cli
+    """`kompass user add` once ui/cli/main.py registers the sub-app, else the module itself."""
+    from ui.cli import main as cli
 
     names = {
         g.name or (g.typer_instance.info.name if g.typer_instance else None)
@@ -91,7 +91,7 @@ def _user_add_cmd() -> list[str]:
     }
     if "user" in names:
         return [_kompass_bin(), "user", "add"]
-    return [sys.executable, "-m", "ui.cli_users", "add"]
+    return [sys.executable, "-m", "ui.cli.users", "add"]
 
 
 def _wait_http(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:

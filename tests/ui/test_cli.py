@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from rag.settings import Settings
-from ui.cli import app
+from rag.core.settings import Settings
+from ui.cli.main import app
 
 pytestmark = pytest.mark.unit
 RUN = CliRunner()

@@ -1,6 +1,6 @@
 """`kompass backup` and `kompass restore`: the data directory as one verified archive.
 
-Registered in ui/cli.py with `cli_admin.register(app)`.
+Registered in ui/cli/main.py with `admin.register(app)`.
 """
 
 from __future__ import annotations
@@ -10,9 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ui.output import emit, run, settings
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON statt Text ausgeben.")]
+from ui.cli.output import JsonOpt, emit, run, settings
 
 
 def backup(

@@ -8,9 +8,8 @@ from typing import Annotated, Any
 
 import typer
 
-from ui.output import emit, fail, run, settings
+from ui.cli.output import JsonOpt, emit, fail, run, settings
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON statt Text ausgeben.")]
 PrivateOpt = Annotated[
     bool, typer.Option("--allow-private", help="Auch private/lokale Adressen (Intranet, Tests).")
 ]
@@ -145,7 +144,8 @@ def add(
 
     Beispiel: kompass add strategie.pdf --municipality Guben --kind Stadt --state Brandenburg --dry-run
     """
-    from ingest.intake import preview, publish
+    from ingest import desk
+    from ingest.intake import preview
     from ingest.pipeline import Indexer
 
     s = settings()
@@ -193,7 +193,7 @@ def add(
         indexer = Indexer(s)
         try:
             indexer.prepare()
-            return publish(s, pre, indexer)
+            return desk.publish(s, desk.cli_editor(), pre, indexer)  # type: ignore[no-any-return]
         finally:
             indexer.close()
 
@@ -264,14 +264,19 @@ def vision(
     Beispiel: kompass vision --name Musterstadt --kind Stadt --state Brandenburg --population 20000 --focus Beteiligung
     """
     from rag.service import Kompass
-    from rag.vision import Profile, suggest_vision
+    from rag.vision.workshop import Profile, suggest_vision
 
     s = settings()
     profile = run(
         lambda: Profile(name, kind, state, population, setting, tuple(focus or ()), challenges)
     )
     with run(lambda: Kompass(s)) as kompass:
-        result = run(lambda: suggest_vision(kompass, profile, k=k))
+        llm = None
+        if s.llm.base_url:
+            from rag.llm import configured_chat
+
+            llm = configured_chat(s.llm)
+        result = run(lambda: suggest_vision(kompass, profile, k=k, llm=llm))
     if as_json:
         emit(result.to_json())
     else:

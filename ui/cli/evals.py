@@ -7,9 +7,8 @@ from typing import Annotated, Literal
 
 import typer
 
-from ui.output import emit, run, settings
+from ui.cli.output import JsonOpt, emit, run, settings
 
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON statt Text ausgeben.")]
 bench_app = typer.Typer(
     help="Benchmarks (lange Läufe; nicht Teil von make test).", no_args_is_help=True
 )
@@ -77,8 +76,8 @@ def export_cmd(file: Annotated[Path, typer.Argument(help="Zieldatei.")]) -> None
 
     Beispiel: kompass index export index.jsonl.gz
     """
-    from rag.store import open_store
-    from rag.transfer import export_index
+    from rag.index.factory import open_store
+    from rag.index.transfer import export_index
 
     s = settings()
     store = run(lambda: open_store(s))
@@ -95,8 +94,8 @@ def import_cmd(file: Annotated[Path, typer.Argument(help="Exportdatei.")]) -> No
 
     Beispiel: KOMPASS_QDRANT_URL=http://qdrant:6333 kompass index import index.jsonl.gz
     """
-    from rag.store import open_store
-    from rag.transfer import import_index
+    from rag.index.factory import open_store
+    from rag.index.transfer import import_index
 
     s = settings()
     store = run(lambda: open_store(s))

@@ -9,7 +9,17 @@ from typing import Annotated
 
 import typer
 
-from ui.output import STATE, emit, fail, filters, progress_bar, read_batch, run, settings
+from ui.cli.output import (
+    STATE,
+    JsonOpt,
+    emit,
+    fail,
+    filters,
+    progress_bar,
+    read_batch,
+    run,
+    settings,
+)
 
 app = typer.Typer(
     add_completion=False,
@@ -17,7 +27,6 @@ app = typer.Typer(
     rich_markup_mode=None,
     help="Strategiekompass: zitierte Antworten aus kommunalen Digitalstrategien.",
 )
-JsonOpt = Annotated[bool, typer.Option("--json", help="JSON statt Text ausgeben.")]
 StateOpt = Annotated[
     list[str] | None, typer.Option("--state", help="Bundesland (mehrfach möglich).")
 ]
@@ -222,8 +231,10 @@ def ui(
 
 
 def _register_commands() -> None:
-    from ui import cli_admin, cli_corpus, cli_eval
-    from ui.cli_users import app as user_app
+    from ui.cli import admin as cli_admin
+    from ui.cli import corpus as cli_corpus
+    from ui.cli import evals as cli_eval
+    from ui.cli.users import app as user_app
 
     cli_corpus.register(app)
     cli_admin.register(app)

@@ -8,15 +8,16 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from rag.errors import KompassError
-from rag.records import SearchFilters
+from rag.core.errors import KompassError
+from rag.core.records import SearchFilters
 
 T = TypeVar("T")
 STATE: dict[str, bool] = {"verbose": False}
+JsonOpt = Annotated[bool, typer.Option("--json", help="JSON statt Text ausgeben.")]
 
 
 def fail(message: str, code: int = 1) -> None:
@@ -40,15 +41,9 @@ def run(fn: Callable[[], T]) -> T:
 
 
 def settings() -> Any:
-    from pydantic import ValidationError
+    from rag.core.settings import load_settings
 
-    from rag.settings import Settings
-
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        fail(f"Konfiguration ungültig: {'.'.join(str(x) for x in err['loc'])}: {err['msg']}")
+    return run(load_settings)
 
 
 def emit(obj: Any) -> None:

@@ -1,7 +1,7 @@
 """`kompass user`: editor accounts for the Redaktion page (add, list).
 
-Registered in ui/cli.py with `app.add_typer(user_app, name="user")`; also runnable on its own
-as `python -m ui.cli_users`.
+Registered in ui/cli/main.py with `app.add_typer(user_app, name="user")`; also runnable on its own
+as `python -m ui.cli.users`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Annotated
 
 import typer
 
-from ui import auth
-from ui.output import emit, fail, run, settings
+from ui import accounts
+from ui.cli.output import emit, fail, run, settings
 
 app = typer.Typer(
     name="user",
@@ -49,10 +49,10 @@ def add(
     Beispiel: kompass user add anna  |  printf '%s\\n' "$PW" | kompass user add anna --password-stdin
     """
     s = settings()
-    run(lambda: auth.check_name(name))
+    run(lambda: accounts.check_name(name))
     password = _read_password(password_stdin)
-    run(lambda: auth.create_user(s, name, password))
-    typer.echo(f"Konto „{name.strip()}“ angelegt ({auth.users_path(s)}).")
+    run(lambda: accounts.create_user(s, name, password))
+    typer.echo(f"Konto „{name.strip()}“ angelegt ({accounts.users_path(s)}).")
 
 
 @app.command("list")
@@ -63,7 +63,7 @@ def list_(
 
     Beispiel: kompass user list --json
     """
-    users = run(lambda: auth.list_users(settings()))
+    users = run(lambda: accounts.list_users(settings()))
     if as_json:
         emit(users)
         return

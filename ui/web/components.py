@@ -21,8 +21,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from ingest.registry import KINDS, STATES
-from rag.records import Hit, Passage, SearchFilters
+from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
+from rag.core.vocabulary import KINDS, STATES, STOPWORDS, WORD, field_hits
 
 BUNDESLAENDER = STATES
 KOMMUNENTYPEN = KINDS  # the registry's types; ingest refuses others
@@ -35,36 +35,9 @@ SIZE_CLASSES: dict[str, tuple[int | None, int | None]] = {
     "50.000–200.000 EW": (50_000, 199_999),
     "über 200.000 EW": (200_000, None),
 }
-# Handlungsfeld -> lower-case word stems counted in registry titles and section headings.
-HANDLUNGSFELDER: dict[str, tuple[str, ...]] = {
-    "Verwaltung und Bürgerservice": ("verwaltung", "bürgerservice", "e-government", "rathaus"),
-    "Mobilität und Verkehr": ("mobilität", "verkehr", "parken"),
-    "Bildung": ("bildung", "schule", "lernen"),
-    "Gesundheit und Pflege": ("gesundheit", "pflege", "medizin"),
-    "Energie": ("energie",),
-    "Umwelt und Klima": ("umwelt", "klima", "nachhaltig"),
-    "Wirtschaft, Handel und Tourismus": ("wirtschaft", "handel", "tourismus", "innenstadt"),
-    "Infrastruktur und Breitband": ("infrastruktur", "breitband", "glasfaser", "mobilfunk"),
-    "Daten und Plattformen": ("daten", "plattform", "open data"),
-    "Beteiligung und Teilhabe": ("beteiligung", "partizipation", "teilhabe", "bürgerschaft"),
-    "Sicherheit und Katastrophenschutz": ("sicherheit", "katastrophenschutz", "rettung"),
-    "Stadtentwicklung und Wohnen": ("stadtentwicklung", "wohnen", "quartier", "gebäude"),
-    "Kultur": ("kultur",),
-    "Ver- und Entsorgung": ("entsorgung", "versorgung", "wasser", "abfall"),
-    "Zusammenleben und Gesellschaft": ("zusammenleben", "gesellschaft", "ehrenamt"),
-}
-
 # Every ASCII character CommonMark allows to escape, so no corpus text can form Markdown,
 # HTML, LaTeX ($) or Streamlit directives (:red[...], :material/...:).
 _MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")
-_WORD = re.compile(r"\w+")
-_STOPWORD_TEXT = (
-    "und oder der die das den dem des ein eine einer eines einem einen mit von für auf aus bei "
-    "bis nach über unter durch sich sind ist wird werden wurde hat haben als auch noch nicht "
-    "nur wie was wer wo wir ihr sie es zum zur vom im in an zu dass diese dieser dieses man "
-    "kann können soll sollen unsere unser welche welcher welches"
-)
-_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _CSV_FIELDS = (
     "rank",
     "score",
@@ -90,8 +63,8 @@ def escape_md(text: str) -> str:
 def query_terms(query: str) -> list[str]:
     """Lower-case words of a query worth highlighting (no stopwords, at least 3 characters)."""
     seen: dict[str, None] = {}
-    for w in _WORD.findall(query.lower()):
-        if len(w) >= 3 and w not in _STOPWORDS:
+    for w in WORD.findall(query.lower()):
+        if len(w) >= 3 and w not in STOPWORDS:
             seen.setdefault(w)
     return list(seen)
 
@@ -283,33 +256,27 @@ def results_json(payload: Mapping[str, Any]) -> str:
     return json.dumps(payload, ensure_ascii=False, indent=2)
 
 
-def registry_counts(docs: Sequence[Mapping[str, Any]]) -> dict[str, Counter[str]]:
+def registry_counts(docs: Sequence[DocumentRow]) -> dict[str, Counter[str]]:
     """Registered strategies by Bundesland, year and Kommunentyp."""
-    rows = [d for d in docs if d.get("source_type") == "registry"]
+    rows = [d for d in docs if d.source_type == "registry"]
     return {
-        "state": Counter(d.get("state") or "unbekannt" for d in rows),
-        "year": Counter(str(d["year"]) if d.get("year") else "unbekannt" for d in rows),
-        "kind": Counter(d.get("kind") or "unbekannt" for d in rows),
+        "state": Counter(d.state or "unbekannt" for d in rows),
+        "year": Counter(str(d.year) if d.year else "unbekannt" for d in rows),
+        "kind": Counter(d.kind or "unbekannt" for d in rows),
     }
 
 
 def handlungsfeld_counts(texts: Iterable[str]) -> Counter[str]:
     """How many of the texts (titles, section headings) name each Handlungsfeld."""
-    counts: Counter[str] = Counter()
-    for text in texts:
-        low = text.lower()
-        for field, stems in HANDLUNGSFELDER.items():
-            if any(s in low for s in stems):
-                counts[field] += 1
-    return counts
+    return Counter(field for text in texts for field in field_hits(text))
 
 
-def sidebar_filters(docs: Sequence[Mapping[str, Any]], prefix: str) -> SearchFilters:
+def sidebar_filters(docs: Sequence[DocumentRow], prefix: str) -> SearchFilters:
     """The facet widgets in the sidebar; returns the chosen SearchFilters."""
     import streamlit as st
 
-    kinds = sorted({d["kind"] for d in docs if d.get("kind")} | set(KOMMUNENTYPEN))
-    years = sorted({int(d["year"]) for d in docs if d.get("year")})
+    kinds = sorted({d.kind for d in docs if d.kind} | set(KOMMUNENTYPEN))
+    years = sorted({int(d.year) for d in docs if d.year})
     with st.sidebar:
         st.subheader("Filter")
         states = st.multiselect(

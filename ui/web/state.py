@@ -13,32 +13,20 @@ Example:
 from __future__ import annotations
 
 import importlib
-import threading
 from collections.abc import Callable, MutableMapping
 from types import ModuleType
 from typing import Any
 
 import streamlit as st
-from pydantic import ValidationError
 
-from rag.errors import IndexMissingError, KompassError
-from rag.records import SearchFilters
+from rag.core.errors import IndexMissingError, KompassError
+from rag.core.records import DocumentRow, Passage, SearchFilters
+from rag.core.settings import Settings, load_settings
 from rag.service import Kompass
-from rag.settings import Settings
-from ui import auth
+from ui import accounts
 
 Session = MutableMapping[Any, Any]  # st.session_state, or a dict in tests
 Progress = Callable[[int, int, str], None]
-
-
-def load_settings() -> Settings:
-    """Settings from the environment (KOMPASS_*); invalid values become a KompassError."""
-    try:
-        return Settings()
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(x) for x in err["loc"])
-        raise KompassError(f"Konfiguration ungültig: {where}: {err['msg']}") from exc
 
 
 def _close(kompass: Kompass) -> None:
@@ -82,12 +70,6 @@ def require_kompass() -> Kompass:
 
 
 @st.cache_resource
-def write_lock() -> threading.Lock:
-    """One writer at a time per process (the embedded index allows one process anyway)."""
-    return threading.Lock()
-
-
-@st.cache_resource
 def _version() -> dict[str, int]:
     return {"n": 0}
 
@@ -103,12 +85,12 @@ def _bump_version() -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _documents(key: str, version: int, with_text: bool, _kompass: Kompass) -> list[dict[str, Any]]:
-    return _kompass.documents(with_text=with_text)
+def _documents(key: str, version: int, with_text: bool, _kompass: Kompass) -> list[DocumentRow]:
+    return _kompass.store.documents(with_text=with_text)
 
 
-def documents(kompass: Kompass, with_text: bool = False) -> list[dict[str, Any]]:
-    """kompass.documents(), cached until the next editor write."""
+def documents(kompass: Kompass, with_text: bool = False) -> list[DocumentRow]:
+    """The index's documents, cached until the next editor write."""
     key = str(kompass.settings.data_dir.resolve())
     return _documents(key, index_version(), with_text, kompass)
 
@@ -116,9 +98,9 @@ def documents(kompass: Kompass, with_text: bool = False) -> list[dict[str, Any]]
 @st.cache_data(show_spinner=False, max_entries=4)
 def _sections(key: str, version: int, _kompass: Kompass) -> list[str]:
     seen = {
-        (p["doc_id"], p["section"])
-        for p in _kompass.store.payloads()
-        if p.get("section") and p.get("source_type") != "registry"
+        (p.doc.doc_id, p.section)
+        for p in _kompass.store.passages()
+        if p.section and p.doc.source_type != "registry"
     }
     return sorted(section for _, section in seen)
 
@@ -128,10 +110,9 @@ def section_titles(kompass: Kompass) -> list[str]:
     return _sections(str(kompass.settings.data_dir.resolve()), index_version(), kompass)
 
 
-def document_passages(kompass: Kompass, doc_id: str) -> list[dict[str, Any]]:
+def document_passages(kompass: Kompass, doc_id: str) -> list[Passage]:
     """A document's stored passages in reading order."""
-    rows = kompass.store.payloads(SearchFilters(doc_ids=(doc_id,)))
-    return sorted(rows, key=lambda p: int(p.get("ord") or 0))
+    return sorted(kompass.store.passages(SearchFilters(doc_ids=(doc_id,))), key=lambda p: p.ord)
 
 
 # ------------------------------------------------------------------ editor actions
@@ -166,32 +147,16 @@ def preview_document(
     meta: dict[str, object] | None = None,
 ) -> Any:
     """What publishing would add (sections, chunks, duplicate). Editors only."""
-    auth.require_editor(session)
+    accounts.require_editor(session)
     return intake().preview(
         kompass.settings, file_name=file_name, content=content, url=url, meta=meta
     )
 
 
-def _audited(
-    kompass: Kompass,
-    editor: str,
-    action: str,
-    what: dict[str, Any],
-    write: Callable[[], Any],
-    outcome: Callable[[Any], dict[str, Any]],
-) -> Any:
-    """Run one write under the process lock and append it to the audit log (also failures)."""
-    try:
-        with write_lock():
-            try:
-                result = write()
-            finally:
-                _bump_version()
-    except KompassError as exc:
-        auth.audit(kompass.settings, editor, action, ok=False, error=str(exc), **what)
-        raise
-    auth.audit(kompass.settings, editor, action, ok=True, **what, **outcome(result))
-    return result
+def _desk() -> ModuleType:
+    """ingest.desk: every editor write, under one lock, with one audit line."""
+    intake()  # the same clear error when the editor functions are not installed
+    return importlib.import_module("ingest.desk")
 
 
 def publish_document(
@@ -203,53 +168,44 @@ def publish_document(
 ) -> dict[str, Any]:
     """Ingest a previewed document into the index (a duplicate only when allowed).
     Editors only; audited."""
-    editor = auth.require_editor(session)
-    what = {"doc_id": preview.doc_id, "title": preview.title, "location": preview.location}
-    return _audited(  # type: ignore[no-any-return]
-        kompass,
-        editor,
-        "add",
-        what,
-        lambda: intake().publish(
+    editor = accounts.require_editor(session)
+    try:
+        return _desk().publish(  # type: ignore[no-any-return]
             kompass.settings,
+            editor,
             preview,
             _indexer(kompass),
             progress=progress,
             allow_duplicate=allow_duplicate,
-        ),
-        lambda s: {"chunks": s.get("chunks"), "embedded": s.get("embedded")},
-    )
+            intake=intake(),
+        )
+    finally:
+        _bump_version()
 
 
 def remove_document(session: Session, kompass: Kompass, doc_id: str) -> int:
     """Remove a document from the index. Editors only; audited."""
-    editor = auth.require_editor(session)
-    return int(
-        _audited(
-            kompass,
-            editor,
-            "remove",
-            {"doc_id": doc_id},
-            lambda: intake().remove_document(kompass.settings, doc_id, _indexer(kompass)),
-            lambda n: {"chunks": n},
+    editor = accounts.require_editor(session)
+    try:
+        return int(
+            _desk().remove(kompass.settings, editor, doc_id, _indexer(kompass), intake=intake())
         )
-    )
+    finally:
+        _bump_version()
 
 
 def recrawl_document(session: Session, kompass: Kompass, doc_id: str) -> dict[str, Any]:
     """Fetch a document's source again and re-index it if it changed. Editors only; audited."""
-    editor = auth.require_editor(session)
-    return _audited(  # type: ignore[no-any-return]
-        kompass,
-        editor,
-        "recrawl",
-        {"doc_id": doc_id},
-        lambda: intake().recrawl(kompass.settings, doc_id, _indexer(kompass)),
-        lambda s: {"embedded": s.get("embedded"), "failed": len(s.get("failed") or ())},
-    )
+    editor = accounts.require_editor(session)
+    try:
+        return _desk().recrawl(  # type: ignore[no-any-return]
+            kompass.settings, editor, doc_id, _indexer(kompass), intake=intake()
+        )
+    finally:
+        _bump_version()
 
 
 def editable_documents(session: Session, kompass: Kompass) -> list[dict[str, Any]]:
     """Documents editors may remove or re-crawl. Editors only."""
-    auth.require_editor(session)
+    accounts.require_editor(session)
     return list(intake().editable_documents(kompass.settings))

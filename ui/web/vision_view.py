@@ -16,17 +16,25 @@ from urllib.parse import quote as url_quote
 
 import streamlit as st
 
-from rag.errors import KompassError
-from rag.vision import Comparable, Draft, FieldChoice, Profile, VisionResult, suggest_vision
-from rag.vision_drafts import PATTERN_LABELS
-from rag.vision_similarity import FIELD_NAMES, PROFILE_KINDS, STATES, format_population
+from rag.core.errors import KompassError
+from rag.core.vocabulary import FIELD_NAMES, STATES, format_population
+from rag.vision.catalogue import PATTERN_LABELS
+from rag.vision.similarity import PROFILE_KINDS
+from rag.vision.workshop import (
+    Comparable,
+    Draft,
+    FieldChoice,
+    Profile,
+    VisionResult,
+    suggest_vision,
+)
+from ui.web.components import escape_md
 
 if TYPE_CHECKING:
     from rag.service import Kompass
 
 _RESULT_KEY = "vision_result"
 _NO_SETTING = "keine Angabe"
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<$:])")
 
 
 def md_escape(text: str) -> str:
@@ -35,7 +43,7 @@ def md_escape(text: str) -> str:
     >>> md_escape("Ulmer*innen [mehr](x)")
     'Ulmer\\\\*innen \\\\[mehr\\\\]\\\\(x\\\\)'
     """
-    return _MD_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return escape_md(" ".join(text.split()))
 
 
 def md_link(label: str, url: str | None) -> str:
@@ -147,6 +155,14 @@ def show_result(result: VisionResult) -> None:
     _fields(result.handlungsfelder)
 
 
+def _configured_chat(kompass: Kompass) -> Any:
+    if not kompass.settings.llm.base_url:
+        return None
+    from rag.llm import configured_chat  # llama-index loads only when an LLM is configured
+
+    return configured_chat(kompass.settings.llm)
+
+
 def render(kompass: Kompass, **kwargs: Any) -> None:
     """The page body: form, then the last result of this session (kept across reruns)."""
     st.header("Vision-Werkstatt")
@@ -157,6 +173,7 @@ def render(kompass: Kompass, **kwargs: Any) -> None:
     if profile is not None:
         try:
             with st.spinner("Suche vergleichbare Kommunen …"):
+                kwargs.setdefault("llm", _configured_chat(kompass))
                 st.session_state[_RESULT_KEY] = suggest_vision(kompass, profile, **kwargs)
         except KompassError as exc:
             st.error(str(exc))

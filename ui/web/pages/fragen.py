@@ -12,11 +12,11 @@ from typing import Any
 import streamlit as st
 
 from rag.answer import NO_SOURCE, source_label
-from rag.errors import KompassError
-from rag.records import Answer, Citation, SearchFilters
+from rag.core.errors import KompassError
+from rag.core.records import Answer, Citation, SearchFilters
 from rag.service import Kompass
-from ui import components as ui
-from ui import state
+from ui.web import components as ui
+from ui.web import state
 
 STARTERS = (
     "Wo fangen wir an?",
@@ -82,20 +82,15 @@ def render_answer(answer: Answer, filters: SearchFilters | None = None) -> None:
 
 
 def compute_answer(kompass: Kompass, question: str, filters: SearchFilters) -> Answer:
-    """The answer; with an LLM that can stream, its text appears while it is written."""
-    stream_fn = getattr(kompass.answerer, "stream", None)
-    if not (kompass.settings.llm.base_url and callable(stream_fn)):
-        return kompass.ask(question, k=6, filters=filters)
-    hits = kompass.search(question, k=12, filters=filters).hits
-    stream = stream_fn(question, hits)
+    """The answer; its text appears while it is written (an LLM streams)."""
+    stream = kompass.ask_stream(question, k=6, filters=filters)
     box = st.empty()
     shown = ""
     for chunk in stream:
         shown += chunk
         box.markdown(ui.escape_md(shown) + " ▌")
     box.empty()
-    result: Answer = stream.answer
-    return result
+    return stream.answer
 
 
 def ask_and_show(kompass: Kompass, question: str, filters: SearchFilters) -> None:

@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rag.errors import KompassError
-from rag.records import Hit
+from rag.core.errors import KompassError
+from rag.core.records import DocumentRow, Hit, Passage
 from rag.service import Kompass
-from ui import components as ui
-from ui import state
+from ui.web import components as ui
+from ui.web import state
 
 TABS = ("Treffer", "Dokument", "Korpus-Überblick")
 TAB_KEY = "recherche_reiter"
@@ -28,9 +28,9 @@ def _show_in_document(doc_id: str, chunk_id: str) -> None:
     st.session_state[TAB_KEY] = "Dokument"
 
 
-def doc_label(d: dict[str, Any]) -> str:
-    who = d.get("municipality") or "–"
-    return f"{who} – {d.get('title') or d['doc_id']} ({d['doc_id']})"
+def doc_label(d: DocumentRow) -> str:
+    who = d.municipality or "–"
+    return f"{who} – {d.title or d.doc_id} ({d.doc_id})"
 
 
 def render_hit(hit: Hit, query: str) -> None:
@@ -97,8 +97,8 @@ def results_tab(kompass: Kompass, query: str, k: int, filters: Any) -> None:
         render_hit(hit, query)
 
 
-def document_tab(kompass: Kompass, docs: list[dict[str, Any]], query: str) -> None:
-    by_id = {d["doc_id"]: d for d in docs}
+def document_tab(kompass: Kompass, docs: list[DocumentRow], query: str) -> None:
+    by_id = {d.doc_id: d for d in docs}
     if not by_id:
         st.info("Der Index enthält keine Dokumente.")
         return
@@ -108,28 +108,28 @@ def document_tab(kompass: Kompass, docs: list[dict[str, Any]], query: str) -> No
         "Dokument", list(by_id), key=DOC_KEY, format_func=lambda i: doc_label(by_id[i])
     )
     d = by_id[doc_id]
-    facts = [d.get("municipality"), d.get("state"), d.get("kind"), d.get("year"), d.get("licence")]
+    facts = [d.municipality, d.state, d.kind, d.year, d.licence]
     st.caption(ui.escape_md(" · ".join(str(x) for x in facts if x)))
-    url = ui.safe_url(d.get("url"))
+    url = ui.safe_url(d.url)
     if url:
         st.link_button("Quelle öffnen", url, icon=":material/open_in_new:")
     selected = st.session_state.get(CHUNK_KEY)
     passages = state.document_passages(kompass, doc_id)
-    if any(p["chunk_id"] == selected for p in passages):
+    if any(p.chunk_id == selected for p in passages):
         st.info("Der Treffer ist im Volltext umrandet; Suchbegriffe sind fett.")
 
-    def heading(p: dict[str, Any]) -> str:
-        return p.get("section") or (f"Seite {p['page']}" if p.get("page") else "Text")
+    def heading(p: Passage) -> str:
+        return p.section or (f"Seite {p.page}" if p.page else "Text")
 
     for title, group in groupby(passages, key=heading):
         st.markdown("##### " + ui.escape_md(title))
         for p in group:
-            if p["chunk_id"] == selected:
+            if p.chunk_id == selected:
                 with st.container(border=True):
                     st.caption("Treffer")
-                    st.markdown(ui.highlight_terms(p.get("text") or "", query))
+                    st.markdown(ui.highlight_terms(p.text, query))
             else:
-                st.markdown(ui.marked_markdown(p.get("text") or ""))
+                st.markdown(ui.marked_markdown(p.text))
 
 
 def _bar(counts: dict[str, int], label: str, by_name: bool = False) -> None:
@@ -144,14 +144,14 @@ def _bar(counts: dict[str, int], label: str, by_name: bool = False) -> None:
         )
 
 
-def overview_tab(kompass: Kompass, docs: list[dict[str, Any]]) -> None:
-    registry = [d for d in docs if d.get("source_type") == "registry"]
-    texts = [d for d in docs if d.get("source_type") != "registry"]
+def overview_tab(kompass: Kompass, docs: list[DocumentRow]) -> None:
+    registry = [d for d in docs if d.source_type == "registry"]
+    texts = [d for d in docs if d.source_type != "registry"]
     m1, m2, m3, m4 = st.columns(4)
     m1.metric("Strategien im Register", len(registry))
     m2.metric("Dokumente mit Volltext", len(texts))
-    m3.metric("Abschnitte im Index", sum(int(d.get("chunks") or 0) for d in docs))
-    m4.metric("Bundesländer", len({d["state"] for d in registry if d.get("state")}))
+    m3.metric("Abschnitte im Index", sum(d.chunks for d in docs))
+    m4.metric("Bundesländer", len({d.state for d in registry if d.state}))
     counts = ui.registry_counts(docs)
     left, right = st.columns(2)
     with left:
@@ -167,7 +167,7 @@ def overview_tab(kompass: Kompass, docs: list[dict[str, Any]]) -> None:
     with right:
         st.markdown("**Häufigste Handlungsfelder**")
         fields = ui.handlungsfeld_counts(
-            [str(d.get("title") or "") for d in registry] + state.section_titles(kompass)
+            [d.title or "" for d in registry] + state.section_titles(kompass)
         )
         _bar(dict(fields.most_common(12)), "Handlungsfeld")
         st.caption("Nennungen in Titeln der Registereinträge und in Abschnittsüberschriften.")
@@ -175,15 +175,15 @@ def overview_tab(kompass: Kompass, docs: list[dict[str, Any]]) -> None:
     table = pd.DataFrame(
         [
             {
-                "Kommune": d.get("municipality"),
-                "Titel": d.get("title"),
-                "Typ": d.get("kind"),
-                "Bundesland": d.get("state"),
-                "Jahr": d.get("year"),
-                "Einwohner": d.get("population"),
-                "Art": "Registereintrag" if d.get("source_type") == "registry" else "Volltext",
-                "Abschnitte": d.get("chunks"),
-                "Quelle": ui.safe_url(d.get("url")),
+                "Kommune": d.municipality,
+                "Titel": d.title,
+                "Typ": d.kind,
+                "Bundesland": d.state,
+                "Jahr": d.year,
+                "Einwohner": d.population,
+                "Art": "Registereintrag" if d.source_type == "registry" else "Volltext",
+                "Abschnitte": d.chunks,
+                "Quelle": ui.safe_url(d.url),
             }
             for d in docs
         ]

@@ -1,6 +1,6 @@
 """Redaktion: editors add documents (upload or URL) with a preview before publishing, and remove
 or re-crawl them. Only the login form shows until an editor is logged in; every action checks
-the session again (ui.state), so no URL or query parameter reaches one.
+the session again (ui.web.state), so no URL or query parameter reaches one.
 """
 
 from __future__ import annotations
@@ -10,11 +10,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from rag.errors import KompassError
+from rag.core.errors import KompassError
+from rag.core.settings import Settings
 from rag.service import Kompass
-from rag.settings import Settings
-from ui import auth, state
-from ui import components as ui
+from ui import accounts
+from ui.web import components as ui
+from ui.web import state
 
 PREVIEW = "redaktion_vorschau"
 MESSAGE = "redaktion_meldung"
@@ -25,7 +26,7 @@ def login_form(settings: Settings) -> None:
     if st.session_state.pop("redaktion_expired", False):
         st.info("Die Sitzung ist nach 30 Minuten ohne Aktivität abgelaufen. Bitte neu anmelden.")
     st.markdown("Dieser Bereich ist der Redaktion vorbehalten. Bitte melden Sie sich an.")
-    if not auth.list_users(settings):
+    if not accounts.list_users(settings):
         st.info(
             "Es gibt noch kein Redaktionskonto. Anlegen auf dem Server: `kompass user add NAME`"
         )
@@ -36,7 +37,7 @@ def login_form(settings: Settings) -> None:
     if not submitted:
         return
     try:
-        ok = auth.login(settings, st.session_state, name, password)
+        ok = accounts.login(settings, st.session_state, name, password)
     except KompassError as exc:
         st.error(str(exc))
         return
@@ -247,7 +248,7 @@ def manage(kompass: Kompass) -> None:
 
 
 def audit_log(settings: Settings) -> None:
-    entries = auth.read_audit(settings, limit=100)
+    entries = accounts.read_audit(settings, limit=100)
     if entries:
         st.dataframe(pd.DataFrame(entries), hide_index=True)
     else:
@@ -260,7 +261,7 @@ try:
 except KompassError as exc:
     st.error(str(exc))
     st.stop()
-editor = auth.current_editor(st.session_state)
+editor = accounts.current_editor(st.session_state)
 if editor is None:
     login_form(settings)
     st.stop()
@@ -268,7 +269,7 @@ if editor is None:
 top, out = st.columns([5, 1], vertical_alignment="center")
 top.caption(f"Angemeldet als **{ui.escape_md(str(editor))}** · Sitzung endet nach 30 Minuten Pause")
 if out.button("Abmelden", key="redaktion_abmelden", icon=":material/logout:"):
-    auth.logout(settings, st.session_state)
+    accounts.logout(settings, st.session_state)
     st.rerun()
 if message := st.session_state.pop(MESSAGE, None):
     st.success(ui.escape_md(message))

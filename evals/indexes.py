@@ -1,0 +1,182 @@
+"""Evaluation indexes: each distinct index is built once per run in a temporary directory,
+with passage embeddings cached by content (model, kind, text) in a small SQLite file, so an
+index that only differs in chunking or keyword settings re-embeds nothing it has seen, and a
+second run embeds nothing at all. Query embeddings are never cached (they are part of the
+measured search latency)."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from evals.configs import EvalConfig, IndexKey
+from evals.judgements import Question
+from evals.scoring import Ranked, Search, diversify, evaluate
+from rag.core.settings import ChunkSettings, EmbeddingSettings, Settings
+from rag.embedding import Embedder, Kind, make_embedder
+from rag.embedding.sparse import KeywordEncoder
+from rag.index.edge import EdgeStore
+from rag.retrieval import Retriever
+
+
+def log(message: str) -> None:
+    print(f"[eval {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+class CachedEmbedder:
+    """Passage vectors cached in SQLite by sha256(model, kind, text); queries pass through."""
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(path)
+        self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
+        self.computed = 0
+
+    def _key(self, text: str, kind: str) -> str:
+        return hashlib.sha256(f"{self.name}\x1f{kind}\x1f{text}".encode()).hexdigest()
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
+        if kind == "query":
+            return self.inner.embed_batch(texts, kind)
+        keys = [self._key(t, kind) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for key in set(keys):
+            row = self._db.execute("SELECT v FROM vec WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                found[key] = np.frombuffer(row[0], dtype=np.float32)
+        first = {key: i for i, key in reversed(list(enumerate(keys)))}
+        todo = sorted(i for key, i in first.items() if key not in found)
+        if todo:
+            vecs = self.inner.embed_batch([texts[i] for i in todo], kind)
+            for i, vec in zip(todo, vecs, strict=True):
+                found[keys[i]] = np.asarray(vec, dtype=np.float32)
+                self._db.execute(
+                    "INSERT OR REPLACE INTO vec VALUES (?, ?)", (keys[i], found[keys[i]].tobytes())
+                )
+            self._db.commit()
+            self.computed += len(todo)
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for i, key in enumerate(keys):
+            out[i] = found[key]
+        return out
+
+
+# --- indexes ------------------------------------------------------------------------------
+
+
+@dataclass
+class BuiltIndex:
+    key: IndexKey
+    settings: Settings
+    embedder: CachedEmbedder
+    keywords: KeywordEncoder
+    chunks: int
+    build_s: float
+    embedded: int
+    store: EdgeStore | None = None
+    naive: Any = None  # evals.baseline_llamaindex.NaiveIndex
+
+
+def parsed_corpus(settings: Settings) -> list[Any]:
+    """The shipped corpus as ParsedDocs (documents and registry rows), as ingest reads it."""
+    from ingest.catalogue import load_catalogue
+    from ingest.parsing import parse
+    from ingest.pipeline import local_type
+    from ingest.records import Fetched
+    from ingest.registry import load_registry, registry_doc
+
+    rows = load_registry(settings.registry_path)
+    docs = []
+    for src in load_catalogue(settings.documents_path, rows, root=settings.corpus_dir.parent):
+        content = Path(src.location).read_bytes()
+        ctype = local_type(src.location, content)
+        docs.append(parse(Fetched(source=src, content=content, content_type=ctype)))
+    return docs + [registry_doc(row) for row in rows]
+
+
+@contextmanager
+def built_index(
+    cfg: EvalConfig, work_dir: Path, cache_path: Path, corpus_dir: Path
+) -> Iterator[BuiltIndex]:
+    """Build the index `cfg` searches (ours or llama-index's) in work_dir; close it after."""
+    from ingest.pipeline import Indexer, ingest
+
+    key = cfg.index_key
+    settings = Settings(
+        data_dir=work_dir / key.slug,
+        corpus_dir=corpus_dir,
+        embed=EmbeddingSettings(backend=key.backend),
+        chunk=cfg.chunk_settings() if key.pipeline == "kompass" else ChunkSettings(),
+    )
+    embedder = CachedEmbedder(make_embedder(settings.embed), cache_path)
+    keywords = KeywordEncoder(compounds=key.compounds)
+    t0 = time.perf_counter()
+    log(f"index {key.slug}: building")
+    built = BuiltIndex(key, settings, embedder, keywords, 0, 0.0, 0)
+    if key.pipeline == "llamaindex":
+        from evals.baseline_llamaindex import NaiveIndex
+
+        built.naive = NaiveIndex.build(parsed_corpus(settings), embedder)
+        built.chunks = built.naive.nodes
+    else:
+        built.store = EdgeStore(settings.index_dir)
+        indexer = Indexer(settings, store=built.store, embedder=embedder, keywords=keywords)
+        summary = ingest(settings, rebuild=True, indexer=indexer)
+        if summary.failed:
+            built.store.close()
+            raise RuntimeError(f"index {key.slug}: failed documents {summary.failed}")
+        built.chunks = summary.chunks
+    built.build_s = round(time.perf_counter() - t0, 1)
+    built.embedded = embedder.computed
+    log(f"index {key.slug}: {built.chunks} chunks, {built.embedded} embedded, {built.build_s}s")
+    try:
+        yield built
+    finally:
+        if built.store is not None:
+            built.store.close()
+
+
+def search_fn(cfg: EvalConfig, built: BuiltIndex) -> Search:
+    """The configuration's search as (query, k) -> [(doc_id, text)]."""
+    if built.naive is not None:
+        return built.naive.search  # type: ignore[no-any-return]
+    assert built.store is not None
+    retriever = Retriever(built.store, built.embedder, cfg.retrieval_settings(), built.keywords)
+
+    def search(query: str, k: int) -> Ranked:
+        if cfg.diversity:
+            hits = diversify(retriever.search(query, k=3 * k).hits, cfg.diversity, k)
+        else:
+            hits = retriever.search(query, k=k).hits
+        return [(h.passage.doc.doc_id, h.passage.text) for h in hits]
+
+    return search
+
+
+def evaluate_index(settings: Settings, questions: Sequence[Question]) -> dict[str, Any]:
+    """Evaluate an existing index with the product's own search (settings.retrieval and the
+    default keyword encoder): what the regression floor checks."""
+    from rag.retrieval import check_manifest
+
+    store = EdgeStore(settings.index_dir)
+    try:
+        embedder = make_embedder(settings.embed)
+        check_manifest(store.manifest, embedder)
+        retriever = Retriever(store, embedder, settings.retrieval, KeywordEncoder())
+
+        def search(query: str, k: int) -> Ranked:
+            return [(h.passage.doc.doc_id, h.passage.text) for h in retriever.search(query, k).hits]
+
+        return evaluate(lambda: search, questions, repeats=1)
+    finally:
+        store.close()

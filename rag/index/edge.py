@@ -17,21 +17,20 @@ import qdrant_edge as qe
 
 from rag.core.errors import IndexMissingError, KompassError
 from rag.core.fileio import atomic_write_text
-from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
+from rag.core.records import Hit, SearchFilters
 from rag.index.schema import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
     Manifest,
-    passage_from_payload,
     passage_payload,
     point_id,
 )
 from rag.index.store import (
+    ScrollingReads,
     StoredPoint,
     StoreQuery,
-    document_rows,
     filter_conditions,
     to_hits,
     use_exact,
@@ -71,7 +70,7 @@ def build_filter(f: SearchFilters | None) -> qe.Filter | None:
     return qe.Filter(must=must)
 
 
-class EdgeStore:
+class EdgeStore(ScrollingReads):
     """Example:
     >>> store = EdgeStore(Path("/tmp/k/index"))        # doctest: +SKIP
     >>> store.ensure(Manifest("hashing-256", 256, "c900"))  # doctest: +SKIP
@@ -166,56 +165,26 @@ class EdgeStore:
             ids: list[Any] = [point_id(c) for c in chunk_ids]
             self.shard.update(qe.UpdateOperation.delete_points(ids))
 
-    def _scroll(
-        self, flt: qe.Filter | None, with_payload: Any, with_vector: bool
-    ) -> Iterator[qe.Record]:
+    def _records(
+        self, filters: SearchFilters | None, keys: list[str] | None, with_vectors: bool
+    ) -> Iterator[tuple[dict[str, Any], Any]]:
+        if self._shard is None:
+            return
+        payload: Any = qe.PayloadSelector.Include(keys) if keys else True
         offset = None
         while True:
             records, offset = self.shard.scroll(
                 qe.ScrollRequest(
                     offset=offset,
                     limit=_PAGE,
-                    filter=flt,
-                    with_payload=with_payload,
-                    with_vector=with_vector,
+                    filter=build_filter(filters),
+                    with_payload=payload,
+                    with_vector=with_vectors,
                 )
             )
-            yield from records
+            yield from ((r.payload, r.vector) for r in records if r.payload)
             if offset is None:
                 return
-
-    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]:
-        """chunk_id -> doc_id for one document (or all)."""
-        if self._shard is None:
-            return {}
-        flt = build_filter(SearchFilters(doc_ids=(doc_id,))) if doc_id else None
-        sel = qe.PayloadSelector.Include(["chunk_id", "doc_id"])
-        return {
-            r.payload["chunk_id"]: r.payload["doc_id"]
-            for r in self._scroll(flt, sel, False)
-            if r.payload
-        }
-
-    def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
-        if self._shard is None:
-            return
-        for r in self._scroll(build_filter(filters), True, False):
-            if r.payload:
-                yield r.payload
-
-    def passages(self, filters: SearchFilters | None = None) -> Iterator[Passage]:
-        return (passage_from_payload(p) for p in self.payloads(filters))
-
-    def documents(self, with_text: bool = False) -> list[DocumentRow]:
-        return document_rows(self.passages(), with_text)
-
-    def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
-        for r in self._scroll(None, True, with_vectors):
-            vec: Any = r.vector or {}
-            sp = vec.get(SPARSE)
-            sparse = (list(sp.indices), list(sp.values)) if sp is not None else ([], [])
-            dense = np.asarray(vec.get(DENSE) or [], dtype=np.float32)
-            yield StoredPoint(passage_from_payload(r.payload or {}), dense, sparse)
 
     def count(self) -> int:
         return 0 if self._shard is None else int(self.shard.info().points_count)

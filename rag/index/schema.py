@@ -22,6 +22,7 @@ SPARSE = "bm25"
 # Keyword-indexed filter fields and integer-indexed range fields.
 KEYWORD_FIELDS = ("doc_id", "state", "kind", "municipality", "registry_id", "source_type")
 INTEGER_FIELDS = ("year", "population")
+ID_KEYS = ("chunk_id", "doc_id")  # what a scroll for the ids of the stored chunks reads
 _ID_NAMESPACE = uuid.UUID("6f1c1c4e-2f0e-4d1f-9a4e-5b0d7c1e9a11")
 
 
@@ -97,6 +98,11 @@ def passage_payload(p: Passage) -> dict[str, Any]:
         "page": p.page,
         "ord": p.ord,
     }
+
+
+def chunk_and_doc(payload: dict[str, Any]) -> tuple[str, str]:
+    """(chunk_id, doc_id) of a payload."""
+    return payload["chunk_id"], payload["doc_id"]
 
 
 def passage_from_payload(payload: dict[str, Any]) -> Passage:

@@ -16,21 +16,20 @@ from qdrant_client import QdrantClient
 from qdrant_client import models as qm
 
 from rag.core.errors import IndexMissingError, KompassError
-from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
+from rag.core.records import Hit, SearchFilters
 from rag.index.schema import (
     DENSE,
     INTEGER_FIELDS,
     KEYWORD_FIELDS,
     SPARSE,
     Manifest,
-    passage_from_payload,
     passage_payload,
     point_id,
 )
 from rag.index.store import (
+    ScrollingReads,
     StoredPoint,
     StoreQuery,
-    document_rows,
     filter_conditions,
     to_hits,
     use_exact,
@@ -52,7 +51,7 @@ def build_filter(f: SearchFilters | None) -> qm.Filter | None:
     return qm.Filter(must=must)
 
 
-class ClientStore:
+class ClientStore(ScrollingReads):
     """Example:
     >>> store = ClientStore.local(":memory:")           # doctest: +SKIP
     >>> store = ClientStore.connect("http://qdrant:6333", api_key=None)  # doctest: +SKIP
@@ -142,51 +141,24 @@ class ClientStore:
             self.client.delete(self.collection, points_selector=qm.PointIdsList(points=ids))
             self._count_at = None
 
-    def _scroll(
-        self, flt: qm.Filter | None, with_payload: Any, with_vectors: bool
-    ) -> Iterator[Any]:
+    def _records(
+        self, filters: SearchFilters | None, keys: list[str] | None, with_vectors: bool
+    ) -> Iterator[tuple[dict[str, Any], Any]]:
         if self.manifest is None:
             return
         offset = None
         while True:
             records, offset = self.client.scroll(
                 self.collection,
-                scroll_filter=flt,
+                scroll_filter=build_filter(filters),
                 limit=_PAGE,
                 offset=offset,
-                with_payload=with_payload,
+                with_payload=keys or True,
                 with_vectors=with_vectors,
             )
-            yield from records
+            yield from ((r.payload, r.vector) for r in records if r.payload)
             if offset is None:
                 return
-
-    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]:
-        flt = build_filter(SearchFilters(doc_ids=(doc_id,))) if doc_id else None
-        return {
-            r.payload["chunk_id"]: r.payload["doc_id"]
-            for r in self._scroll(flt, ["chunk_id", "doc_id"], False)
-            if r.payload
-        }
-
-    def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
-        for r in self._scroll(build_filter(filters), True, False):
-            if r.payload:
-                yield r.payload
-
-    def passages(self, filters: SearchFilters | None = None) -> Iterator[Passage]:
-        return (passage_from_payload(p) for p in self.payloads(filters))
-
-    def documents(self, with_text: bool = False) -> list[DocumentRow]:
-        return document_rows(self.passages(), with_text)
-
-    def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
-        for r in self._scroll(None, True, with_vectors):
-            vec: Any = r.vector or {}
-            sp = vec.get(SPARSE)
-            sparse = (list(sp.indices), list(sp.values)) if sp is not None else ([], [])
-            dense = np.asarray(vec.get(DENSE) or [], dtype=np.float32)
-            yield StoredPoint(passage_from_payload(r.payload or {}), dense, sparse)
 
     def count(self) -> int:
         if self.manifest is None:

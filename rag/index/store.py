@@ -16,7 +16,14 @@ import numpy as np
 
 from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
 from rag.embedding.sparse import SparseVec
-from rag.index.schema import Manifest, passage_from_payload
+from rag.index.schema import (
+    DENSE,
+    ID_KEYS,
+    SPARSE,
+    Manifest,
+    chunk_and_doc,
+    passage_from_payload,
+)
 
 EXACT_BELOW = 20_000  # points; below this exact dense search is both faster and perfect
 
@@ -122,6 +129,38 @@ class IndexStore(Store, Protocol):
     def optimize(self) -> bool: ...
     def close(self) -> None: ...
     def reset(self) -> None: ...
+
+
+class ScrollingReads:
+    """The read side both backends share, over their `_records`: (payload, vectors) of every
+    point, or of the points a filter selects, page by page."""
+
+    def _records(
+        self, filters: SearchFilters | None, keys: list[str] | None, with_vectors: bool
+    ) -> Iterator[tuple[dict[str, Any], Any]]:
+        raise NotImplementedError
+
+    def chunk_ids(self, doc_id: str | None = None) -> dict[str, str]:
+        """chunk_id -> doc_id for one document (or all)."""
+        flt = SearchFilters(doc_ids=(doc_id,)) if doc_id else None
+        return dict(chunk_and_doc(p) for p, _ in self._records(flt, list(ID_KEYS), False))
+
+    def payloads(self, filters: SearchFilters | None = None) -> Iterator[dict[str, Any]]:
+        return (p for p, _ in self._records(filters, None, False))
+
+    def passages(self, filters: SearchFilters | None = None) -> Iterator[Passage]:
+        return (passage_from_payload(p) for p in self.payloads(filters))
+
+    def documents(self, with_text: bool = False) -> list[DocumentRow]:
+        return document_rows(self.passages(), with_text)
+
+    def points(self, with_vectors: bool = True) -> Iterator[StoredPoint]:
+        for payload, vectors in self._records(None, None, with_vectors):
+            vec: Any = vectors or {}
+            sp = vec.get(SPARSE)
+            sparse = (list(sp.indices), list(sp.values)) if sp is not None else ([], [])
+            dense = np.asarray(vec.get(DENSE) or [], dtype=np.float32)
+            yield StoredPoint(passage_from_payload(payload), dense, sparse)
 
 
 @dataclass(frozen=True)

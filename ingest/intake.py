@@ -12,6 +12,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -230,6 +231,7 @@ def publish(
     """Store the original and index the document; refuses duplicates unless allowed."""
     if pre.duplicate_of and not allow_duplicate:
         raise UserInputError(f"Dieses Dokument ist bereits vorhanden: {pre.duplicate_of}")
+    t0 = time.perf_counter()
     stored = pre.location
     if pre.content and not pre.location.startswith(("http://", "https://")):
         path = settings.data_dir / "uploads" / f"{pre.doc_id}-{pre.location}"
@@ -249,9 +251,9 @@ def publish(
         "chunks": sum(len(v) for v in indexer.existing.values()),
         "embedded": out.embedded,
         "unchanged": 0,
-        "removed": out.removed_chunks and 0,
+        "removed": out.removed_chunks,
         "failed": [],
-        "took_s": 0.0,
+        "took_s": round(time.perf_counter() - t0, 3),
         "doc_id": pre.doc_id,
         "added_at": now_iso(),
     }

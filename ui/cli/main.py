@@ -207,7 +207,7 @@ def ui(
 
     Beispiel: kompass ui --port 8501
     """
-    app_path = Path(__file__).with_name("app.py")
+    app_path = Path(__file__).resolve().parents[1] / "web" / "app.py"
     args = [
         sys.executable,
         "-m",

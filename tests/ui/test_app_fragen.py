@@ -81,13 +81,13 @@ def test_starter_question_button_asks(app: AppTest) -> None:
 @pytest.fixture
 def spy_ask(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[SearchFilters | None]]:
     seen: list[SearchFilters | None] = []
-    original = Kompass.ask
+    original = Kompass.ask_stream  # what the page calls
 
     def spy(self: Kompass, question: str, k: int = 6, filters: SearchFilters | None = None):
         seen.append(filters)
         return original(self, question, k=k, filters=filters)
 
-    monkeypatch.setattr(Kompass, "ask", spy)
+    monkeypatch.setattr(Kompass, "ask_stream", spy)
     yield seen
 
 

@@ -1,5 +1,5 @@
-"""The Vision-Werkstatt page body (ui/vision_view.render) under streamlit's AppTest, on a
-private copy of the hashing index. Kept next to the vision tests; it exercises ui/vision_view."""
+"""The Vision-Werkstatt page body (ui/web/vision_view.render) under streamlit's AppTest, on a
+private copy of the hashing index."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ KOMPASS: dict[str, Kompass] = {}
 
 
 def _page() -> None:  # runs inside AppTest (same process): the source of this function only
-    from tests.rag.test_vision_view import KOMPASS
+    from tests.ui.test_vision_view import KOMPASS
     from ui.web.vision_view import render
 
     render(KOMPASS["k"])

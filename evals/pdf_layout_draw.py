@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import functools
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from rag.core.text import split_sentences
-
-if TYPE_CHECKING:
-    from evals.pdf_synth import Truth
 
 A4 = (595.0, 842.0)
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
@@ -177,13 +174,23 @@ class Flow:
     used: bool = False
 
 
-def draw_document(
-    canvas: Canvas, style: Style, content: dict[str, Any], truth: Truth, rng: random.Random
-) -> None:
-    from evals.pdf_pages import Typesetter
-
-    Typesetter(canvas, style, content, truth, rng).run()
-
-
 def sentences_of(text: str) -> list[str]:
     return split_sentences(text)
+
+
+@dataclass
+class Truth:
+    """What a perfect reader returns for one generated PDF."""
+
+    seed: int
+    style: Style
+    pages: int = 0
+    sentences: list[str] = field(default_factory=list)  # body and footnote sentences
+    order: list[str] = field(default_factory=list)  # body sentences in reading order
+    running: dict[int, list[str]] = field(default_factory=dict)  # page -> header/footer lines
+    toc_pages: list[int] = field(default_factory=list)
+    toc_entries: list[tuple[str, int]] = field(default_factory=list)
+    table_header: tuple[str, ...] = ()
+    table_rows: list[tuple[str, ...]] = field(default_factory=list)
+    hyphen_breaks: list[tuple[str, str]] = field(default_factory=list)  # (expected, kind)
+    headings: dict[int, list[str]] = field(default_factory=dict)  # page -> headings, titles

@@ -5,12 +5,9 @@ footers. Everything drawn is recorded in the ground truth (evals.pdf_synth.Truth
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from evals.pdf_layout_draw import Canvas, Flow, Style, Token, break_lines
-
-if TYPE_CHECKING:
-    from evals.pdf_synth import Truth
+from evals.pdf_layout_draw import Canvas, Flow, Style, Token, Truth, break_lines
 
 
 class Typesetter:
@@ -294,3 +291,9 @@ def _sentences(text: str) -> list[str]:
     from rag.core.text import split_sentences
 
     return split_sentences(text)
+
+
+def draw_document(
+    canvas: Canvas, style: Style, content: dict[str, Any], truth: Truth, rng: random.Random
+) -> None:
+    Typesetter(canvas, style, content, truth, rng).run()

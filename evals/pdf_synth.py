@@ -20,10 +20,10 @@ import functools
 import io
 import random
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from evals.pdf_layout_draw import Canvas, Style, draw_document
+from evals.pdf_layout_draw import Canvas, Style, Truth
+from evals.pdf_pages import draw_document
 from ingest.parsing import markdown_sections
 from rag.core.text import split_sentences
 
@@ -54,24 +54,6 @@ OWNERS = (
 )
 TOWNS = ("Musterstadt", "Neudorf", "Bergheim am See", "Kreis Talheim", "Lindenau", "Amt Oderland")
 _ENCODABLE = re.compile(r"^[\x20-\x7e\u00a0-\u00ff–„“”’]+$")
-
-
-@dataclass
-class Truth:
-    """What a perfect reader returns for one generated PDF."""
-
-    seed: int
-    style: Style
-    pages: int = 0
-    sentences: list[str] = field(default_factory=list)  # body and footnote sentences
-    order: list[str] = field(default_factory=list)  # body sentences in reading order
-    running: dict[int, list[str]] = field(default_factory=dict)  # page -> header/footer lines
-    toc_pages: list[int] = field(default_factory=list)
-    toc_entries: list[tuple[str, int]] = field(default_factory=list)
-    table_header: tuple[str, ...] = ()
-    table_rows: list[tuple[str, ...]] = field(default_factory=list)
-    hyphen_breaks: list[tuple[str, str]] = field(default_factory=list)  # (expected, kind)
-    headings: dict[int, list[str]] = field(default_factory=dict)  # page -> headings, titles
 
 
 @functools.cache

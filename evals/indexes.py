@@ -22,10 +22,12 @@ from evals.configs import EvalConfig, IndexKey
 from evals.judgements import Question
 from evals.scoring import Ranked, Search, diversify, evaluate
 from rag.core.settings import ChunkSettings, EmbeddingSettings, Settings
-from rag.embedding import Embedder, Kind, make_embedder
+from rag.embedding import Embedder, Kind, embedder_note, make_embedder, truncate
 from rag.embedding.sparse import KeywordEncoder
 from rag.index.edge import EdgeStore
 from rag.retrieval import Retriever
+
+MEMO_QUERIES = {"on": False}  # `--memo-queries`: reuse query vectors across configurations
 
 
 def log(message: str) -> None:
@@ -33,21 +35,46 @@ def log(message: str) -> None:
 
 
 class CachedEmbedder:
-    """Passage vectors cached in SQLite by sha256(model, kind, text); queries pass through."""
+    """Passage vectors cached in SQLite by sha256(model, kind, text); queries pass through
+    (or, with `memo_queries`, are kept in memory: a sweep's quality numbers, not latency).
 
-    def __init__(self, inner: Embedder, path: Path) -> None:
-        self.inner, self.name, self.dim = inner, inner.name, inner.dim
+    With `dims`, the full vectors are cached and truncated on the way out (Matryoshka), so
+    every truncation of one model shares one cache.
+    """
+
+    _query_memo: dict[tuple[str, str], np.ndarray] = {}  # noqa: RUF012 (process-wide)
+
+    def __init__(
+        self, inner: Embedder, path: Path, dims: int | None = None, memo_queries: bool = False
+    ) -> None:
+        self.inner, self.dims, self.memo_queries = inner, dims, memo_queries
+        self.name = f"{inner.name}@{dims}" if dims else inner.name
+        self.dim = dims or inner.dim
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(path)
+        self._db = sqlite3.connect(path, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS vec (key TEXT PRIMARY KEY, v BLOB)")
         self.computed = 0
 
     def _key(self, text: str, kind: str) -> str:
-        return hashlib.sha256(f"{self.name}\x1f{kind}\x1f{text}".encode()).hexdigest()
+        return hashlib.sha256(f"{self.inner.name}\x1f{kind}\x1f{text}".encode()).hexdigest()
 
     def embed_batch(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
+        full = self._embed_full(texts, kind)
+        return truncate(full, self.dims) if self.dims else full
+
+    def _query(self, texts: Sequence[str]) -> np.ndarray:
+        if not self.memo_queries:
+            return self.inner.embed_batch(texts, "query")
+        memo = CachedEmbedder._query_memo
+        todo = [t for t in dict.fromkeys(texts) if (self.inner.name, t) not in memo]
+        if todo:
+            for t, v in zip(todo, self.inner.embed_batch(todo, "query"), strict=True):
+                memo[(self.inner.name, t)] = np.asarray(v, dtype=np.float32)
+        return np.stack([memo[(self.inner.name, t)] for t in texts])
+
+    def _embed_full(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
         if kind == "query":
-            return self.inner.embed_batch(texts, kind)
+            return self._query(texts)
         keys = [self._key(t, kind) for t in texts]
         found: dict[str, np.ndarray] = {}
         for key in set(keys):
@@ -65,7 +92,7 @@ class CachedEmbedder:
                 )
             self._db.commit()
             self.computed += len(todo)
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        out = np.zeros((len(texts), self.inner.dim), dtype=np.float32)
         for i, key in enumerate(keys):
             out[i] = found[key]
         return out
@@ -112,13 +139,17 @@ def built_index(
     from ingest.pipeline import Indexer, ingest
 
     key = cfg.index_key
+    embed = EmbeddingSettings(backend=key.backend, precision=key.precision)  # type: ignore[arg-type]
     settings = Settings(
         data_dir=work_dir / key.slug,
         corpus_dir=corpus_dir,
-        embed=EmbeddingSettings(backend=key.backend),
+        embed=embed.model_copy(update={"dims": key.dims}),
         chunk=cfg.chunk_settings() if key.pipeline == "kompass" else ChunkSettings(),
     )
-    embedder = CachedEmbedder(make_embedder(settings.embed), cache_path)
+    inner = make_embedder(embed)
+    if embedder_note(inner):  # an eval never measures a stand-in model
+        raise RuntimeError(f"index {key.slug}: {embedder_note(inner)}")
+    embedder = CachedEmbedder(inner, cache_path, key.dims, memo_queries=MEMO_QUERIES["on"])
     keywords = KeywordEncoder(compounds=key.compounds)
     t0 = time.perf_counter()
     log(f"index {key.slug}: building")
@@ -171,8 +202,9 @@ def evaluate_index(settings: Settings, questions: Sequence[Question]) -> dict[st
     store = EdgeStore(settings.index_dir)
     try:
         embedder = make_embedder(settings.embed)
-        check_manifest(store.manifest, embedder)
-        retriever = Retriever(store, embedder, settings.retrieval, KeywordEncoder())
+        keywords = KeywordEncoder(compounds=settings.retrieval.compounds)
+        check_manifest(store.manifest, embedder, keywords)
+        retriever = Retriever(store, embedder, settings.retrieval, keywords)
 
         def search(query: str, k: int) -> Ranked:
             return [(h.passage.doc.doc_id, h.passage.text) for h in retriever.search(query, k).hits]

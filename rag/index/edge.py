@@ -67,7 +67,10 @@ def build_filter(f: SearchFilters | None) -> qe.Filter | None:
             gte=None if lo is None else float(lo), lte=None if hi is None else float(hi)
         )
         must.append(qe.FieldCondition(key, range=rng))
-    return qe.Filter(must=must)
+    must_not: list[Any] = [
+        qe.FieldCondition(k, match=qe.MatchAny(list(v))) for k, v in cond.none_of
+    ]
+    return qe.Filter(must=must, must_not=must_not or None)
 
 
 class EdgeStore(ScrollingReads):
@@ -207,14 +210,16 @@ class EdgeStore(ScrollingReads):
             return []
         dense = q.dense_list() if q.uses_dense else None
         prefetches: list[qe.Prefetch] = []
-        for f in q.leg_filters():
-            flt = build_filter(f)
-            if dense is not None:
+        legs = q.legs()
+        for leg in legs:
+            flt = build_filter(leg.filters)
+            if leg.dense:
+                assert dense is not None
                 nearest = qe.Query.Nearest(dense, using=DENSE)
                 prefetches.append(
                     qe.Prefetch(limit=q.prefetch, query=nearest, filter=flt, params=params)
                 )
-            if q.uses_sparse:
+            else:
                 assert q.sparse is not None
                 nearest = qe.Query.Nearest(qe.SparseVector(*q.sparse), using=SPARSE)
                 prefetches.append(qe.Prefetch(limit=q.prefetch, query=nearest, filter=flt))

@@ -49,6 +49,11 @@ class Manifest:
                 f"Der Index wurde mit dem Embedding-Modell '{stored.embed_model}' ({stored.dim} "
                 f"Dimensionen) gebaut, konfiguriert ist '{self.embed_model}' ({self.dim})."
             )
+        if stored.sparse != self.sparse:
+            raise IndexMismatchError(
+                f"Der Index wurde mit der Stichwortsuche '{stored.sparse}' gebaut, "
+                f"konfiguriert ist '{self.sparse}'."
+            )
         if stored.chunking != self.chunking or stored.schema_version != self.schema_version:
             raise IndexMismatchError(
                 f"Der Index wurde mit anderen Abschnittsparametern gebaut ({stored.chunking}, "

@@ -48,7 +48,10 @@ def build_filter(f: SearchFilters | None) -> qm.Filter | None:
         qm.FieldCondition(key=k, match=qm.MatchAny(any=list(v))) for k, v in cond.any_of
     ]
     must += [qm.FieldCondition(key=k, range=qm.Range(gte=lo, lte=hi)) for k, lo, hi in cond.ranges]
-    return qm.Filter(must=must)
+    must_not: list[Any] = [
+        qm.FieldCondition(key=k, match=qm.MatchAny(any=list(v))) for k, v in cond.none_of
+    ]
+    return qm.Filter(must=must, must_not=must_not or None)
 
 
 class ClientStore(ScrollingReads):
@@ -188,15 +191,16 @@ class ClientStore(ScrollingReads):
             return []
         dense = q.dense_list() if q.uses_dense else None
         prefetches: list[qm.Prefetch] = []
-        for f in q.leg_filters():
-            flt = build_filter(f)
-            if dense is not None:
+        legs = q.legs()
+        for leg in legs:
+            flt = build_filter(leg.filters)
+            if leg.dense:
                 prefetches.append(
                     qm.Prefetch(
                         query=dense, using=DENSE, limit=q.prefetch, filter=flt, params=params
                     )
                 )
-            if q.uses_sparse:
+            else:
                 assert q.sparse is not None
                 sparse = qm.SparseVector(indices=list(q.sparse[0]), values=list(q.sparse[1]))
                 prefetches.append(

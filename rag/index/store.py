@@ -26,6 +26,18 @@ from rag.index.schema import (
 )
 
 EXACT_BELOW = 20_000  # points; below this exact dense search is both faster and perfect
+REGISTRY_TYPE = "registry"  # source_type of the registry's short records
+
+
+RegistryLeg = Literal["shared", "own", "off"]
+
+
+@dataclass(frozen=True)
+class Leg:
+    """One ranked list of a fused query: dense or keyword, and its filter."""
+
+    dense: bool
+    filters: SearchFilters
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,30 @@ class StoreQuery:
     # Extra filtered legs fused with the unfiltered ones (rag.facets): each narrows
     # `filters` further and ranks within that subset, so what the question names comes up.
     boosts: tuple[SearchFilters, ...] = ()
+    # The unfiltered dense list counts this many times in the fusion (plain RRF sums it
+    # that often; the engines' own RRF weights scale ranks, not scores, and barely move
+    # a top-ranked hit at small k).
+    dense_weight: int = 1
+    # Registry rows in the unfiltered keyword list: "shared" with text, their "own" list, or
+    # "off" (found by the dense and facet lists only). Short records match generic words in
+    # BM25 ("Digitalstrategie") and crowd passages out of a shared list.
+    registry_leg: RegistryLeg = "shared"
+
+    def legs(self) -> list[Leg]:
+        """Every ranked list of this query, in a fixed order (the engine fuses them by RRF)."""
+        out: list[Leg] = []
+        for i, f in enumerate(self.leg_filters()):
+            if self.uses_dense:
+                out += [Leg(True, f)] * (self.dense_weight if i == 0 else 1)
+            if not self.uses_sparse:
+                continue
+            if i > 0 or self.registry_leg == "shared":
+                out.append(Leg(False, f))
+                continue
+            out.append(Leg(False, f.narrowed(SearchFilters(registry=False))))
+            if self.registry_leg == "own":
+                out.append(Leg(False, f.narrowed(SearchFilters(registry=True))))
+        return out
 
     def leg_filters(self) -> list[SearchFilters]:
         """The filter of every retrieval leg: the request's own, then one per boost."""
@@ -170,6 +206,7 @@ class Conditions:
 
     any_of: tuple[tuple[str, tuple[str, ...]], ...]
     ranges: tuple[tuple[str, int | None, int | None], ...]
+    none_of: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def filter_conditions(f: SearchFilters | None) -> Conditions | None:
@@ -183,9 +220,11 @@ def filter_conditions(f: SearchFilters | None) -> Conditions | None:
         ("doc_id", f.doc_ids),
     )
     numeric = (("year", f.year_min, f.year_max), ("population", f.population_min, f.population_max))
+    registry = (("source_type", (REGISTRY_TYPE,)),)
     return Conditions(
-        any_of=tuple((k, tuple(v)) for k, v in keyword if v),
+        any_of=tuple((k, tuple(v)) for k, v in keyword if v) + (registry if f.registry else ()),
         ranges=tuple((k, lo, hi) for k, lo, hi in numeric if lo is not None or hi is not None),
+        none_of=registry if f.registry is False else (),
     )
 
 

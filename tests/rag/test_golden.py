@@ -1,4 +1,5 @@
-"""The real engine and model on the shipped corpus: golden ranks and the ask contract."""
+"""The real engine and models on the shipped corpus: golden ranks and the ask contract, with
+EmbeddingGemma (the default) and multilingual-e5 (the fast option)."""
 
 import json
 
@@ -10,9 +11,10 @@ from rag.service import Kompass
 pytestmark = pytest.mark.integration
 
 
-@pytest.fixture(scope="module")
-def kompass(e5_index: Settings):  # type: ignore[no-untyped-def]
-    k = Kompass(e5_index)
+@pytest.fixture(scope="module", params=["gemma_index", "e5_index"])
+def kompass(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
+    settings: Settings = request.getfixturevalue(request.param)
+    k = Kompass(settings)
     yield k
     k.close()
 

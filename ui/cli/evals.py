@@ -58,15 +58,25 @@ def bench_store_cmd(
 
 
 @bench_app.command("e2e")
-def bench_e2e_cmd(as_json: JsonOpt = False) -> None:
+def bench_e2e_cmd(
+    embed_cache: Annotated[
+        Path | None,
+        typer.Option("--embed-cache", help="Passagenvektoren aus diesem Cache (großes Modell)."),
+    ] = None,
+    rate_sample: Annotated[
+        int | None,
+        typer.Option("--rate-sample", min=8, help="Einbettungsrate nur an N Passagen messen."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
     """Warme Ende-zu-Ende-Latenz auf dem echten Korpus und Ingest-Durchsatz.
 
-    Beispiel: kompass bench e2e --json
+    Beispiel: kompass bench e2e --json  |  kompass bench e2e --embed-cache c.sqlite --rate-sample 64
     """
     from evals.bench_e2e import bench_e2e
 
     s = settings()
-    result = run(lambda: bench_e2e(s))
+    result = run(lambda: bench_e2e(s, embed_cache=embed_cache, rate_sample=rate_sample))
     emit(result) if as_json else typer.echo("\n".join(f"{k}: {v}" for k, v in result.items()))
 
 

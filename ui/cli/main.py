@@ -54,13 +54,29 @@ def ingest(
 ) -> None:
     """Index aus corpus/ (oder den angegebenen Dateien) aufbauen; inkrementell.
 
+    Ein Neuaufbau (--rebuild oder leerer Index) nennt vorher die geschätzte Dauer.
     Beispiel: kompass ingest            |  kompass ingest meine_strategie.pdf --json
     """
+    from ingest.estimate import plan_rebuild
+    from ingest.pipeline import Indexer
     from ingest.pipeline import ingest as do_ingest
 
     s = settings()
-    with progress_bar("Indexiere") as progress:
-        summary = run(lambda: do_ingest(s, paths or (), rebuild=rebuild, progress=progress))
+    indexer = run(lambda: Indexer(s))
+    try:
+        note = getattr(indexer.embedder, "note", None)
+        if note:
+            typer.echo(f"Hinweis: {note}", err=True)
+        if rebuild or indexer.store.count() == 0:
+            typer.echo(run(lambda: plan_rebuild(indexer, paths or ())).text(), err=True)
+        with progress_bar("Indexiere") as progress:
+            summary = run(
+                lambda: do_ingest(
+                    s, paths or (), rebuild=rebuild, progress=progress, indexer=indexer
+                )
+            )
+    finally:
+        indexer.close()
     data = summary.to_json()
     if as_json:
         emit(data)
@@ -80,7 +96,10 @@ def _kompass():  # type: ignore[no-untyped-def]
     from rag.service import Kompass
 
     s = settings()
-    return run(lambda: Kompass(s))
+    kompass = run(lambda: Kompass(s))
+    if kompass.embed_note:
+        typer.echo(f"Hinweis: {kompass.embed_note}", err=True)
+    return kompass
 
 
 @app.command()
@@ -234,8 +253,10 @@ def _register_commands() -> None:
     from ui.cli import admin as cli_admin
     from ui.cli import corpus as cli_corpus
     from ui.cli import evals as cli_eval
+    from ui.cli import models as cli_models
     from ui.cli.users import app as user_app
 
+    cli_models.register(app)
     cli_corpus.register(app)
     cli_admin.register(app)
     cli_eval.register(app)

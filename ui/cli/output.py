@@ -89,13 +89,22 @@ def progress_bar(label: str) -> Iterator[Callable[[int, int, str], None] | None]
     if not sys.stderr.isatty():
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     with Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
+        TextColumn("Rest"),
+        TimeRemainingColumn(),
         TextColumn("{task.description}"),
         transient=False,
     ) as bar:

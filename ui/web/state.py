@@ -57,7 +57,10 @@ def release() -> None:
 def require_kompass() -> Kompass:
     """The Kompass, or a clear German error on the page and the end of this run."""
     try:
-        return get_kompass()
+        kompass = get_kompass()
+        if kompass.embed_note:
+            st.warning(kompass.embed_note)
+        return kompass
     except IndexMissingError:
         st.error(
             "Es gibt noch keinen Suchindex. Bitte zuerst `kompass ingest` ausführen "

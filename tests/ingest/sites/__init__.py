@@ -22,7 +22,13 @@ from tests.ingest.sites.robots import is_allowed, violations
 from tests.ingest.sites.scoring import FieldScore, Indexed, Score, score
 from tests.ingest.sites.server import serve
 
-SITES = {"portal": "portal", "cms": "cms", "ratsinfo": "ratsinfo", "sitemap": "sitemap_only"}
+SITES = {
+    "portal": "portal",
+    "cms": "cms",
+    "ratsinfo": "ratsinfo",
+    "sitemap": "sitemap_only",
+    "landkreis": "landkreis",
+}
 
 __all__ = [
     "SITES",

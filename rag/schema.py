@@ -14,14 +14,35 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from rag.errors import IndexMismatchError
+from rag.municipal import population_class, size_classes
 from rag.records import DocMeta, Passage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: programme, staffel, size classes, members, several Länder
 DENSE = "dense"
 SPARSE = "bm25"
 # Keyword-indexed filter fields and integer-indexed range fields.
-KEYWORD_FIELDS = ("doc_id", "state", "kind", "municipality", "registry_id", "source_type")
-INTEGER_FIELDS = ("year", "population")
+KEYWORD_FIELDS = (
+    "doc_id",
+    "state",
+    "kind",
+    "municipality",
+    "registry_id",
+    "source_type",
+    "states",
+    "places",
+    "programme",
+    "size_classes",
+)
+INTEGER_FIELDS = ("year", "population", "staffel")
+# SearchFilters field -> the payload key it filters (array keys match any element).
+FILTER_KEYS = {
+    "states": "states",
+    "kinds": "kind",
+    "municipalities": "places",
+    "doc_ids": "doc_id",
+    "programmes": "programme",
+    "size_classes": "size_classes",
+}
 _ID_NAMESPACE = uuid.UUID("6f1c1c4e-2f0e-4d1f-9a4e-5b0d7c1e9a11")
 
 
@@ -91,6 +112,14 @@ def passage_payload(p: Passage) -> dict[str, Any]:
         "source_type": d.source_type,
         "registry_id": d.registry_id,
         "publisher": d.publisher,
+        "programme": list(d.programme),
+        "staffel": d.staffel,
+        "size_class": d.size_class,
+        "members": list(d.members),
+        # Filter-only arrays: every Land, every name the passage answers to, both size classes.
+        "states": list(d.states),
+        "places": list(dict.fromkeys(x for x in (p.shown_municipality, d.municipality, *d.members) if x)),
+        "size_classes": list(size_classes(d.size_class, d.kind, d.population)),
         "text": p.text,
         "header": p.header,
         "section": p.section,
@@ -113,6 +142,10 @@ def passage_from_payload(payload: dict[str, Any]) -> Passage:
         source_type=payload.get("source_type"),
         registry_id=payload.get("registry_id"),
         publisher=payload.get("publisher"),
+        programme=tuple(payload.get("programme") or ()),
+        staffel=payload.get("staffel"),
+        size_class=payload.get("size_class"),
+        members=tuple(payload.get("members") or ()),
     )
     mun = payload.get("municipality")
     return Passage(
@@ -125,3 +158,18 @@ def passage_from_payload(payload: dict[str, Any]) -> Passage:
         ord=int(payload.get("ord") or 0),
         municipality=mun if mun != doc.municipality else None,
     )
+
+
+def programme_facts(payload: dict[str, Any]) -> dict[str, Any]:
+    """The registry's programme, size and membership facts of a payload, as `kompass docs`
+    and the exports show them: `programme` is the first (main) programme or None."""
+    programmes = list(payload.get("programme") or ())
+    return {
+        "programme": programmes[0] if programmes else None,
+        "programmes": programmes,
+        "staffel": payload.get("staffel"),
+        "size_class": payload.get("size_class"),
+        "population_class": population_class(payload.get("kind"), payload.get("population")),
+        "members": list(payload.get("members") or ()),
+        "states": list(payload.get("states") or ()),
+    }

@@ -17,6 +17,7 @@ from rag.answer import Answerer, ExtractiveAnswerer
 from rag.embedding import Embedder, make_embedder
 from rag.records import Answer, SearchFilters
 from rag.retrieval import Retriever, SearchResult, check_manifest
+from rag.schema import programme_facts
 from rag.settings import Settings
 from rag.sparse import KeywordEncoder
 from rag.store import IndexStore, open_store
@@ -85,6 +86,7 @@ class Kompass:
                     "url": p.get("url"),
                     "licence": p.get("licence"),
                     "source_type": p.get("source_type"),
+                    **programme_facts(p),
                     "chunks": 0,
                 },
             )

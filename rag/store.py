@@ -14,7 +14,7 @@ from typing import Any, Literal, Protocol
 import numpy as np
 
 from rag.records import Hit, Passage, SearchFilters
-from rag.schema import Manifest, passage_from_payload
+from rag.schema import FILTER_KEYS, Manifest, passage_from_payload
 from rag.sparse import SparseVec
 
 EXACT_BELOW = 20_000  # points; below this exact dense search is both faster and perfect
@@ -133,13 +133,12 @@ def filter_conditions(f: SearchFilters | None) -> Conditions | None:
     """None when nothing filters; each backend maps the rest onto its own filter types."""
     if f is None or f.empty:
         return None
-    keyword = (
-        ("state", f.states),
-        ("kind", f.kinds),
-        ("municipality", f.municipalities),
-        ("doc_id", f.doc_ids),
+    keyword = [(key, getattr(f, name)) for name, key in FILTER_KEYS.items()]
+    numeric = (
+        ("year", f.year_min, f.year_max),
+        ("population", f.population_min, f.population_max),
+        ("staffel", f.staffel, f.staffel),
     )
-    numeric = (("year", f.year_min, f.year_max), ("population", f.population_min, f.population_max))
     return Conditions(
         any_of=tuple((k, tuple(v)) for k, v in keyword if v),
         ranges=tuple((k, lo, hi) for k, lo, hi in numeric if lo is not None or hi is not None),

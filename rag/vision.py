@@ -230,15 +230,24 @@ class Municipality:
     doc_id: str | None
     fields: tuple[str, ...]
     rural: bool | None
+    programme: tuple[str, ...] = ()
+    staffel: int | None = None
+    size_class: str | None = None
 
     def candidate(self) -> Candidate:
         return Candidate(
-            self.name, self.kind, self.state, self.population, frozenset(self.fields), self.rural
+            self.name,
+            self.kind,
+            self.state,
+            self.population,
+            frozenset(self.fields),
+            self.rural,
+            self.size_class,
         )
 
 
 def _first(values: Iterable[Any]) -> Any:
-    return next((v for v in values if v not in (None, "")), None)
+    return next((v for v in values if v not in (None, "", [])), None)
 
 
 def municipalities_from_payloads(payloads: Iterable[Mapping[str, Any]]) -> list[Municipality]:
@@ -274,6 +283,9 @@ def municipalities_from_payloads(payloads: Iterable[Mapping[str, Any]]) -> list[
                 doc_id=_first(p.get("doc_id") for p in facts),
                 fields=chosen_fields(hits),
                 rural=True if rural else None,
+                programme=tuple(_first(p.get("programme") for p in facts) or ()),
+                staffel=_first(p.get("staffel") for p in facts),
+                size_class=_first(p.get("size_class") for p in facts),
             )
         )
     return out
@@ -355,6 +367,9 @@ class Comparable:
             "kind": m.kind,
             "state": m.state,
             "population": m.population,
+            "programme": m.programme[0] if m.programme else None,
+            "staffel": m.staffel,
+            "size_class": m.size_class,
             "similarity": round(self.similarity, 4),
             "why": self.why,
             "vision": v.quote if v else None,

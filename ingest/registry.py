@@ -98,7 +98,13 @@ class RegistryRow(BaseModel):
     source_of_fact: str | None = None
 
     @field_validator(
-        "state", "population", "year", "vision_slogan", "staffel", "size_class", "source_of_fact",
+        "state",
+        "population",
+        "year",
+        "vision_slogan",
+        "staffel",
+        "size_class",
+        "source_of_fact",
         mode="before",
     )
     @classmethod

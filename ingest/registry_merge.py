@@ -36,7 +36,22 @@ from rag.municipal import JOINT_KINDS, MPSC, join_list, programme_category, spli
 Row = dict[str, str]
 _KIND_ALIASES = {"kreis": "Landkreis", "verband": "Verbund"}
 _COUNT_WORDS = frozenset(
-    "zwei drei vier fünf sechs sieben acht neun zehn elf zwölf mehrere weitere weiteren".split()
+    [
+        "zwei",
+        "drei",
+        "vier",
+        "fünf",
+        "sechs",
+        "sieben",
+        "acht",
+        "neun",
+        "zehn",
+        "elf",
+        "zwölf",
+        "mehrere",
+        "weitere",
+        "weiteren",
+    ]
 )
 _PREFIXES = ("Stadt ", "Gemeinde ", "Ortsgemeinde ")
 _ELLIPSIS = "(…)"
@@ -66,7 +81,11 @@ class MergeReport:
         per_field = Counter(f for _, f, _ in self.filled)
         out.append(
             f"filled {len(self.filled)} cells"
-            + (f" ({', '.join(f'{k} {v}' for k, v in sorted(per_field.items()))})" if per_field else "")
+            + (
+                f" ({', '.join(f'{k} {v}' for k, v in sorted(per_field.items()))})"
+                if per_field
+                else ""
+            )
         )
         out += [f"  {rid}.{f} = {v}" for rid, f, v in self.filled]
         out += [f"conflict (not applied): {c}" for c in self.conflicts]
@@ -107,15 +126,15 @@ def _new_id(row: Mapping[str, str], batch: Counter[str], taken: set[str]) -> str
     return rid
 
 
-def add_rows(registry: Iterable[Row], new: Iterable[Mapping[str, str]]) -> tuple[list[Row], MergeReport]:
+def add_rows(
+    registry: Iterable[Row], new: Iterable[Mapping[str, str]]
+) -> tuple[list[Row], MergeReport]:
     """The registry plus the new rows that are not in it yet (matched by municipality+title)."""
     rows = [dict(r) for r in registry]
     report = MergeReport()
     present = {(r["municipality"].strip(), r["title"].strip()) for r in rows}
     incoming = [
-        r
-        for r in new
-        if (r["municipality"].strip(), (r.get("title") or "").strip()) not in present
+        r for r in new if (r["municipality"].strip(), (r.get("title") or "").strip()) not in present
     ]
     batch = Counter(slug(r["municipality"]) for r in incoming)
     taken = {r["id"] for r in rows}

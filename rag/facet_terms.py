@@ -66,7 +66,9 @@ def stem(word: str) -> str:
 def _named(stems: Iterable[str], words: Sequence[str]) -> bool:
     """Every stem starts a word that ends within a few letters (an inflection, not a
     compound: 'Großstädten' names Großstadt, 'Großstadtregion' does not)."""
-    return all(any(w.startswith(s) and len(w) - len(s) <= _MAX_ENDING for w in words) for s in stems)
+    return all(
+        any(w.startswith(s) and len(w) - len(s) <= _MAX_ENDING for w in words) for s in stems
+    )
 
 
 def programme_stems(name: str) -> tuple[str, ...]:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from rag.facet_terms import detect_terms
+from rag.municipal import population_class
 from rag.records import SearchFilters
 
 # Bundesland -> name and adjective stems as they appear in questions (lower case).
@@ -228,7 +229,10 @@ def detect(
         population_max=pop_max,
         programmes=terms.programmes,
         staffel=terms.staffel,
-        size_classes=terms.size_classes,
+        # a class the asked-for kind already implies ("Landkreise") narrows nothing further
+        size_classes=tuple(
+            c for c in terms.size_classes if c not in {population_class(k, None) for k in kinds}
+        ),
     )
     named = names.find(question) if names is not None else ()
     return QueryFacets(filters, named)

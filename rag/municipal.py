@@ -69,7 +69,9 @@ def population_class(kind: str | None, population: int | None) -> str | None:
     return MITTELSTADT if population >= MEDIUM_CITY_FROM else KLEINSTADT
 
 
-def size_classes(size_class: str | None, kind: str | None, population: int | None) -> tuple[str, ...]:
+def size_classes(
+    size_class: str | None, kind: str | None, population: int | None
+) -> tuple[str, ...]:
     """The programme's class and the derived one (each once; what a size filter matches)."""
     return tuple(dict.fromkeys(c for c in (size_class, population_class(kind, population)) if c))
 

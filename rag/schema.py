@@ -118,7 +118,9 @@ def passage_payload(p: Passage) -> dict[str, Any]:
         "members": list(d.members),
         # Filter-only arrays: every Land, every name the passage answers to, both size classes.
         "states": list(d.states),
-        "places": list(dict.fromkeys(x for x in (p.shown_municipality, d.municipality, *d.members) if x)),
+        "places": list(
+            dict.fromkeys(x for x in (p.shown_municipality, d.municipality, *d.members) if x)
+        ),
         "size_classes": list(size_classes(d.size_class, d.kind, d.population)),
         "text": p.text,
         "header": p.header,

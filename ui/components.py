@@ -23,6 +23,7 @@ from urllib.parse import urlsplit
 
 from ingest.registry import KINDS, STATES
 from rag.municipal import SIZE_CLASSES as SIZE_CLASS_NAMES
+from rag.municipal import split_states
 from rag.records import Hit, Passage, SearchFilters
 
 BUNDESLAENDER = STATES
@@ -312,7 +313,9 @@ def registry_counts(docs: Sequence[Mapping[str, Any]]) -> dict[str, Counter[str]
     """
     rows = [d for d in docs if d.get("source_type") == "registry"]
     return {
-        "state": Counter(s for d in rows for s in (d.get("states") or [UNKNOWN])),
+        "state": Counter(
+            s for d in rows for s in (d.get("states") or split_states(d.get("state")) or [UNKNOWN])
+        ),
         "year": Counter(str(d["year"]) if d.get("year") else UNKNOWN for d in rows),
         "kind": Counter(d.get("kind") or UNKNOWN for d in rows),
         "size_class": Counter(
@@ -365,6 +368,4 @@ def sidebar_filters(docs: Sequence[Mapping[str, Any]], prefix: str) -> SearchFil
             "Einwohnerzahl und Jahr lassen Quellen ohne diese Angabe weg; der volle "
             "Jahresbereich filtert nicht. Gemeinsame Strategien zählen für jedes ihrer Länder."
         )
-    return make_filters(
-        states, chosen_kinds, size, span, bounds, chosen_programmes, classes
-    )
+    return make_filters(states, chosen_kinds, size, span, bounds, chosen_programmes, classes)

@@ -40,7 +40,7 @@ def test_new_columns_are_optional_and_checked() -> None:
     (r,) = parse_registry((head + row).splitlines(keepends=True))
     assert r.programme == (MPSC, "Smarte.Land.Regionen") and r.members == ("Guben", "Gubin")
     bad_class = row.replace("Mittelstadt", "Dorf")
-    with pytest.raises(RegistryError, match="Zeile 2 .*Größenklasse 'Dorf'"):
+    with pytest.raises(RegistryError, match=r"Zeile 2 .*Größenklasse 'Dorf'"):
         parse_registry((head + bad_class).splitlines(keepends=True))
     no_programme = row.replace(f"{MPSC}; Smarte.Land.Regionen", "")
     with pytest.raises(RegistryError, match="staffel gibt es nur"):

@@ -24,7 +24,11 @@ pytestmark = pytest.mark.unit
 ROOT = Path(__file__).parents[2]
 # ../shared next to the main checkout; worktrees sit one level deeper
 MIRROR = next(
-    (p / "shared" / "corpus-mirror" for p in (ROOT.parent, ROOT.parent.parent) if (p / "shared").exists()),
+    (
+        p / "shared" / "corpus-mirror"
+        for p in (ROOT.parent, ROOT.parent.parent)
+        if (p / "shared").exists()
+    ),
     ROOT / "missing",
 )
 
@@ -43,7 +47,13 @@ def test_new_rows_get_stable_ids_and_existing_ids_never_change() -> None:
         {"municipality": "Kreis X", "type": "Kreis", "title": "C"},
     ]
     rows, report = add_rows(registry, new)
-    assert [r["id"] for r in rows] == ["hamburg", "hamburg-2025", "koln-2019", "koln-2023", "kreis-x"]
+    assert [r["id"] for r in rows] == [
+        "hamburg",
+        "hamburg-2025",
+        "koln-2019",
+        "koln-2023",
+        "kreis-x",
+    ]
     assert rows[2]["kind"] == "Stadt" and rows[4]["kind"] == "Landkreis"
     assert report.added == ["hamburg-2025", "koln-2019", "koln-2023", "kreis-x"]
     again, report2 = add_rows(rows, new)  # same municipality and title: already there
@@ -66,7 +76,11 @@ def test_programme_list_resolves_names_prefixes_and_reports_the_rest() -> None:
          "name_in_source": "Kooperation", "registry_row": "Olpe; Soest", "source_of_fact": "https://s/1"},
     ]  # fmt: skip
     report = apply_programme(rows, entries)
-    assert (rows[1]["programme"], rows[1]["staffel"], rows[1]["size_class"]) == (MPSC, "3", LANDKREIS)
+    assert (rows[1]["programme"], rows[1]["staffel"], rows[1]["size_class"]) == (
+        MPSC,
+        "3",
+        LANDKREIS,
+    )
     assert rows[2]["size_class"] == KOOPERATION  # a town selected as part of a cooperation
     assert "https://s/1" in rows[3]["source_of_fact"]
     assert any("(+ Region V/W)" in u for u in report.unresolved)
@@ -113,7 +127,9 @@ def test_members_only_for_joint_kinds() -> None:
 
 
 def _script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("make_registry", ROOT / "scripts/make_registry.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_registry", ROOT / "scripts/make_registry.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -48,7 +48,7 @@ _STAFFEL = re.compile(
 )
 _JOINT = re.compile(
     r"mehrere[rn]?\s+(?:\w+\s+)?(?:gemeinden|kommunen|orte|städte|kreise|landkreise)"
-    r"|gemeinsame[nrs]?\s+(?:\w+\s+){0,2}(?:strategie|konzept|projekt)"
+    r"|gemeinsame[nrs]?\s+(?:\w+\s+){0,2}[\w-]*(?:strategie|konzept|projekt)"
     r"|zusammen(?:schluss|geschlossen|arbeit)|\bverb(?:und|ünde)\w*|\bregionen\b"
 )
 

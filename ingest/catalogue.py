@@ -14,17 +14,21 @@ from pathlib import Path
 from ingest.records import Source
 from ingest.registry import RegistryRow
 from rag.core.errors import RegistryError
+from rag.core.municipal import split_list
 from rag.core.records import DocMeta
 
 log = logging.getLogger(__name__)
-_INT_FIELDS = ("year", "population")
+_INT_FIELDS = ("year", "population", "staffel")
+_LIST_FIELDS = ("programme", "members")
 
 
 def _meta_from_row(row: dict[str, str], name: str, lineno: int) -> DocMeta:
     values: dict[str, object] = {}
     for f in fields(DocMeta):
         raw = (row.get(f.name) or "").strip()
-        if f.name in _INT_FIELDS and raw:
+        if f.name in _LIST_FIELDS:
+            values[f.name] = split_list(raw)
+        elif f.name in _INT_FIELDS and raw:
             try:
                 values[f.name] = int(raw)
             except ValueError:
@@ -46,21 +50,26 @@ def merge_registry(meta: DocMeta, row: RegistryRow | None, same_strategy: bool =
     (`same_strategy`); for another document of the same municipality it is left alone."""
     if row is None:
         return meta
-    facts = {
+    facts: dict[str, object] = {
         "municipality": row.municipality,
         "kind": row.kind,
         "state": row.state,
         "year": row.year,
         "population": row.population,
+        "size_class": row.size_class,
+        "members": row.members or None,
+        "programme": row.programme or None,
+        "staffel": row.staffel,
     }
-    if not same_strategy:
-        facts.pop("year")
+    if not same_strategy:  # the year and the programme are facts of the registry's strategy
+        for key in ("year", "programme", "staffel"):
+            facts.pop(key)
     updates: dict[str, object] = {}
     for key, fact in facts.items():
         mine = getattr(meta, key)
         if fact is None:
             continue
-        if mine is not None and mine != fact:
+        if mine not in (None, ()) and mine != fact:
             log.warning(
                 "%s: %s=%r widerspricht dem Register (%r); das Register gilt",
                 meta.doc_id,

@@ -14,12 +14,13 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from ingest.records import ParsedDoc, Section
 from rag.core.errors import RegistryError
+from rag.core.municipal import STATE_SEP, split_list, split_states
 from rag.core.records import DocMeta
-from rag.core.vocabulary import KINDS, STATES, format_population
+from rag.core.vocabulary import KINDS, MPSC, SIZE_CLASSES, STATES, format_population
 
 COLUMNS = (
     "id",
@@ -31,8 +32,14 @@ COLUMNS = (
     "title",
     "url",
     "vision_slogan",
+    "programme",
+    "staffel",
+    "size_class",
+    "members",
     "source_of_fact",
 )
+# Columns added with the programme facts; a registry without them is still read (all empty).
+OPTIONAL_COLUMNS = ("programme", "staffel", "size_class", "members")
 _TYPE_WORDS = {
     "landkreis",
     "lk",
@@ -60,18 +67,53 @@ class RegistryRow(BaseModel):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)
     municipality: str = Field(min_length=2)
     kind: str
-    state: str
+    state: str | None = None  # one Land, or several joined by "/" (joint strategies); None unknown
     population: int | None = Field(None, ge=1, le=20_000_000)
     year: int | None = Field(None, ge=1990, le=2100)
     title: str = Field(min_length=3)
     url: str = Field(pattern=r"^https?://")
     vision_slogan: str | None = None
+    programme: tuple[str, ...] = ()  # cell: "A; B"
+    staffel: int | None = Field(None, ge=1, le=3)
+    size_class: str | None = None
+    members: tuple[str, ...] = ()  # cell: "A; B"
     source_of_fact: str | None = None
 
-    @field_validator("population", "year", "vision_slogan", "source_of_fact", mode="before")
+    @field_validator(
+        "state",
+        "population",
+        "year",
+        "vision_slogan",
+        "staffel",
+        "size_class",
+        "source_of_fact",
+        mode="before",
+    )
     @classmethod
     def _blank_is_none(cls, v: object) -> object:
         return None if isinstance(v, str) and not v.strip() else v
+
+    @field_validator("programme", "members", mode="before")
+    @classmethod
+    def _list(cls, v: object) -> object:
+        return split_list(v) if isinstance(v, str) else v
+
+    @field_validator("size_class")
+    @classmethod
+    def _size_class(cls, v: str | None) -> str | None:
+        if v is not None and v not in SIZE_CLASSES:
+            raise ValueError(f"unbekannte Größenklasse '{v}' (erlaubt: {', '.join(SIZE_CLASSES)})")
+        return v
+
+    @model_validator(mode="after")
+    def _staffel_needs_mpsc(self) -> RegistryRow:
+        if self.staffel is not None and MPSC not in self.programme:
+            raise ValueError(f"staffel gibt es nur im Programm '{MPSC}'")
+        return self
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        return split_states(self.state)
 
     @field_validator("kind")
     @classmethod
@@ -82,10 +124,14 @@ class RegistryRow(BaseModel):
 
     @field_validator("state")
     @classmethod
-    def _state(cls, v: str) -> str:
-        if v not in STATES:
-            raise ValueError(f"unbekanntes Bundesland '{v}'")
-        return v
+    def _state(cls, v: str | None) -> str | None:
+        parts = split_states(v)
+        for part in parts:
+            if part not in STATES:
+                raise ValueError(f"unbekanntes Bundesland '{part}'")
+        if len(set(parts)) != len(parts):
+            raise ValueError(f"Bundesland doppelt genannt: '{v}'")
+        return STATE_SEP.join(parts) or None
 
 
 def parse_registry(lines: Iterable[str], name: str = "sources.csv") -> list[RegistryRow]:
@@ -93,7 +139,7 @@ def parse_registry(lines: Iterable[str], name: str = "sources.csv") -> list[Regi
     reader = csv.DictReader(lines)
     header = tuple(reader.fieldnames or ())
     unknown = [c for c in header if c not in COLUMNS]
-    missing = [c for c in COLUMNS if c not in header]
+    missing = [c for c in COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
     if unknown or missing:
         raise RegistryError(
             f"{name}: Kopfzeile ungültig"
@@ -130,13 +176,28 @@ def load_registry(path: Path) -> list[RegistryRow]:
         raise RegistryError(f"{path}: nicht lesbar ({exc})") from exc
 
 
+def programme_text(row: RegistryRow) -> str:
+    """' Förderprogramm: Modellprojekte Smart Cities (2. Staffel, Kategorie Mittelstadt).'"""
+    if not row.programme:
+        return f" Größenklasse: {row.size_class}." if row.size_class else ""
+    details = [f"{row.staffel}. Staffel"] if row.staffel else []
+    details += [f"Kategorie {row.size_class}"] if row.size_class else []
+    first = row.programme[0] + (f" ({', '.join(details)})" if details else "")
+    label = "Förderprogramme" if len(row.programme) > 1 else "Förderprogramm"
+    return f" {label}: {', '.join((first, *row.programme[1:]))}."
+
+
 def registry_text(row: RegistryRow) -> str:
     """The short record indexed for a registry row (exact facts, German)."""
     when = f", {row.year}" if row.year else ""
-    text = f"{row.municipality} ({row.kind}, {row.state}){when}: {row.title}."
+    where = f"{row.kind}, {row.state}" if row.state else row.kind
+    text = f"{row.municipality} ({where}){when}: {row.title}."
     if row.vision_slogan:
         end = "" if row.vision_slogan.rstrip()[-1] in ".!?" else "."
         text += f" Leitbild/Motto: „{row.vision_slogan}“{end}"
+    text += programme_text(row)
+    if row.members:
+        text += f" Gemeinsame Strategie mehrerer Kommunen: {', '.join(row.members)}."
     if row.population:
         text += f" Einwohnerzahl: {format_population(row.population)}."
     return text
@@ -155,6 +216,10 @@ def registry_meta(row: RegistryRow) -> DocMeta:
         licence="Fakten (Registereintrag, keine Lizenz)",
         source_type="registry",
         registry_id=row.id,
+        programme=row.programme,
+        staffel=row.staffel,
+        size_class=row.size_class,
+        members=row.members,
     )
 
 

@@ -2,10 +2,11 @@
 
 Officials ask comparison questions that are really filters: "Welche Landkreise in
 Brandenburg ...?", "Strategien aus NRW", "Städte mit mehr als 100.000 Einwohnern",
-"vor 2018", "Wie unterscheiden sich Potsdam und Guben?". Ranking by text similarity alone
-returns whichever passage is closest, not the municipalities the question names. The
-retriever turns what `detect` finds into *boosts*: extra filtered retrieval legs fused with the
-unfiltered ones (soft, so a wrong guess costs ranking, never recall).
+"vor 2018", "Wie unterscheiden sich Potsdam und Guben?", "Welche Mittelstädte sind
+Modellprojekte Smart Cities?", "gemeinsame Strategie mehrerer Gemeinden" (`rag.facet_terms`).
+Ranking by text similarity alone returns whichever passage is closest, not the municipalities
+the question names. The retriever turns what `detect` finds into *boosts*: extra filtered
+retrieval legs fused with the unfiltered ones (soft, so a wrong guess costs ranking, never recall).
 
 Example:
     >>> f = detect("Welche Landkreise in Brandenburg haben eine Digitalstrategie?")
@@ -18,11 +19,13 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from rag.core.municipal import population_class
 from rag.core.records import SearchFilters
 from rag.core.vocabulary import STATE_WORDS
+from rag.facet_terms import detect_terms
 
 # A word is a whole token: letters and hyphens inside, nothing of either around it.
 _EDGE_L, _EDGE_R = r"(?<![\wäöüß-])", r"(?![\wäöüß-])"
@@ -159,8 +162,15 @@ class MunicipalityNames:
         return tuple(dict.fromkeys(name for name, core in self._names if core <= words))
 
 
-def detect(question: str, names: MunicipalityNames | None = None) -> QueryFacets:
+def detect(
+    question: str, names: MunicipalityNames | None = None, programmes: Sequence[str] = ()
+) -> QueryFacets:
     """Facets named in `question` (German). Nothing found -> an empty QueryFacets.
+
+    `names` are the municipalities (and members of joint strategies) of the index,
+    `programmes` its funding programmes; size classes come from `rag.core.municipal`
+    (see `rag.facet_terms`). "Großstädte" filters the size class, not a population bound, so
+    programme Großstädte without a known population stay in.
 
     Only the first `MAX_CHARS` characters are read: questions are short, and the bound keeps
     every pattern linear on pasted text.
@@ -173,9 +183,11 @@ def detect(question: str, names: MunicipalityNames | None = None) -> QueryFacets
         if rx.search(text):
             kinds += [v for v in values if v not in kinds]
     pop_min = pop_max = year_min = year_max = None
-    if _BIG_CITY.search(text):
+    terms = detect_terms(text, programmes)
+    if terms.joint:  # "mehrerer Gemeinden": the members' kind, not the strategy's
+        kinds = []
+    elif _BIG_CITY.search(text):
         kinds += [k for k in ("Stadt", "kreisfreie Stadt") if k not in kinds]
-        pop_min = 100_000
     if m := _POP_MIN.search(text):
         pop_min = _number(m.group(1), m.group(2))
     if m := _POP_MAX.search(text):
@@ -197,6 +209,12 @@ def detect(question: str, names: MunicipalityNames | None = None) -> QueryFacets
         year_max=year_max,
         population_min=pop_min,
         population_max=pop_max,
+        programmes=terms.programmes,
+        staffel=terms.staffel,
+        # a class the asked-for kind already implies ("Landkreise") narrows nothing further
+        size_classes=tuple(
+            c for c in terms.size_classes if c not in {population_class(k, None) for k in kinds}
+        ),
     )
     named = names.find(question) if names is not None else ()
     return QueryFacets(filters, named)

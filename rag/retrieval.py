@@ -22,7 +22,7 @@ from rag.core.settings import RetrievalSettings
 from rag.embedding import Embedder
 from rag.embedding.sparse import KeywordEncoder
 from rag.facets import MunicipalityNames, detect
-from rag.index.schema import Manifest
+from rag.index.schema import PLACES_KEY, PROGRAMME_KEY, Manifest
 from rag.index.store import Store, StoreQuery
 
 NAMES_CHECK_S = 2.0  # how stale the municipality list for facet boosts may get
@@ -105,7 +105,7 @@ class Retriever:
         self.settings = settings
         self.keywords = keywords or KeywordEncoder()
         self._cache = _LRU(512)
-        self._names: tuple[int, MunicipalityNames] | None = None
+        self._names: tuple[int, MunicipalityNames, tuple[str, ...]] | None = None
         self._names_checked = 0.0
         self._names_lock = Lock()
 
@@ -146,10 +146,15 @@ class Retriever:
         """Filtered legs for what the question names (off with `settings.facets`)."""
         if not self.settings.facets:
             return ()
-        return detect(query, self.municipality_names()).boosts(self.settings.max_boosts)
+        names, programmes = self.vocabulary()
+        return detect(query, names, programmes).boosts(self.settings.max_boosts)
 
     def municipality_names(self) -> MunicipalityNames:
-        """Municipalities in the index (from the payload index), re-read when it changes.
+        return self.vocabulary()[0]
+
+    def vocabulary(self) -> tuple[MunicipalityNames, tuple[str, ...]]:
+        """Municipalities (with members of joint strategies) and funding programmes in the
+        index (from the payload index), re-read when it changes.
 
         Whether it changed (the point count) is asked at most every `NAMES_CHECK_S`
         seconds: on a Qdrant server a count is a round trip, too much for every search.
@@ -160,6 +165,7 @@ class Retriever:
                 self._names_checked = now
                 count = self.store.count()
                 if self._names is None or self._names[0] != count:
-                    names = MunicipalityNames(self.store.facet_values("municipality"))
-                    self._names = (count, names)
-            return self._names[1]
+                    names = MunicipalityNames(self.store.facet_values(PLACES_KEY))
+                    programmes = tuple(sorted(self.store.facet_values(PROGRAMME_KEY)))
+                    self._names = (count, names, programmes)
+            return self._names[1], self._names[2]

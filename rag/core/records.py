@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rag.core.municipal import population_class, split_states
+
 
 @dataclass(frozen=True)
 class DocMeta:
@@ -26,6 +28,20 @@ class DocMeta:
     source_type: str | None = None
     registry_id: str | None = None
     publisher: str | None = None
+    programme: tuple[str, ...] = ()  # funding programmes, e.g. ("Modellprojekte Smart Cities",)
+    staffel: int | None = None  # MPSC selection round 1-3
+    size_class: str | None = None  # the size class the programme states (rag.core.municipal)
+    members: tuple[str, ...] = ()  # member municipalities of a joint strategy
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The Länder of `state` ('Baden-Württemberg/Hessen' names two)."""
+        return split_states(self.state)
+
+    @property
+    def population_class(self) -> str | None:
+        """The size class derived from kind and population, next to `size_class`."""
+        return population_class(self.kind, self.population)
 
 
 @dataclass(frozen=True)
@@ -75,12 +91,39 @@ class DocumentRow:
     source_type: str | None
     chunks: int
     text: str | None = None
+    programmes: tuple[str, ...] = ()  # funding programmes, the main one first
+    staffel: int | None = None
+    size_class: str | None = None  # the programme's class
+    members: tuple[str, ...] = ()  # member municipalities of a joint strategy
+
+    @property
+    def programme(self) -> str | None:
+        """The main funding programme (the first), or None."""
+        return self.programmes[0] if self.programmes else None
+
+    @property
+    def states(self) -> tuple[str, ...]:
+        """The Länder of `state` ('Baden-Württemberg/Hessen' names two)."""
+        return split_states(self.state)
+
+    @property
+    def population_class(self) -> str | None:
+        """The size class derived from kind and population, next to `size_class`."""
+        return population_class(self.kind, self.population)
 
     def to_json(self) -> dict[str, Any]:
-        """The CONTRACT's docs JSON row (`text` only when it was read)."""
+        """The CONTRACT's docs JSON row (`text` only when it was read), with the registry's
+        programme, size and membership facts."""
         row = asdict(self)
         if self.text is None:
             del row["text"]
+        row.update(
+            programme=self.programme,
+            programmes=list(self.programmes),
+            population_class=self.population_class,
+            members=list(self.members),
+            states=list(self.states),
+        )
         return row
 
 
@@ -109,12 +152,21 @@ class Hit:
             "section": p.section,
             "page": p.page,
             "text": p.text,
+            "programme": d.programme[0] if d.programme else None,
+            "staffel": d.staffel,
+            "size_class": d.size_class,
+            "members": list(d.members),
         }
 
 
 @dataclass(frozen=True)
 class SearchFilters:
-    """Facets that narrow retrieval. Empty fields do not filter."""
+    """Facets that narrow retrieval. Empty fields do not filter; set fields all apply.
+
+    `states` matches any Land of a row (a joint strategy spanning three Länder is found for
+    each), `municipalities` the municipality or any member of a joint strategy, `size_classes`
+    the programme's or the population-derived class, `programmes` any of a row's programmes.
+    """
 
     states: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
@@ -125,6 +177,9 @@ class SearchFilters:
     population_max: int | None = None
     doc_ids: tuple[str, ...] = ()
     registry: bool | None = None  # True: registry rows only; False: document text only
+    programmes: tuple[str, ...] = ()
+    staffel: int | None = None
+    size_classes: tuple[str, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -153,6 +208,9 @@ class SearchFilters:
             population_max=hi(self.population_max, other.population_max),
             doc_ids=self.doc_ids or other.doc_ids,
             registry=self.registry if self.registry is not None else other.registry,
+            programmes=self.programmes or other.programmes,
+            staffel=self.staffel if self.staffel is not None else other.staffel,
+            size_classes=self.size_classes or other.size_classes,
         )
 
 

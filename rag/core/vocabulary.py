@@ -1,5 +1,5 @@
 """The German domain words, defined once: Bundesländer (with the forms questions use and their
-neighbours), kinds of municipality, the Handlungsfelder with the patterns that signal them,
+neighbours), kinds of municipality, funding programmes and size classes, the Handlungsfelder with the patterns that signal them,
 stopwords and number formatting. Every floor reads them from here (ground floor: no imports
 from the project).
 
@@ -76,6 +76,21 @@ STATE_NEIGHBOURS: Mapping[str, frozenset[str]] = {
 
 # Kinds of municipality the registry knows (ingest refuses others).
 KINDS = ("Gemeinde", "Stadt", "kreisfreie Stadt", "Landkreis", "Amt", "Region", "Verbund")
+# Kinds that name several municipalities working together (a searchable kind of their own).
+JOINT_KINDS = ("Region", "Verbund")
+COUNTY_KINDS = ("Landkreis",)
+
+# Funding programmes and the size classes of the Modellprojekte Smart Cities (rag.core.municipal
+# derives a class from kind and population with the BBSR thresholds).
+MPSC = "Modellprojekte Smart Cities"
+GROSSSTADT = "Großstadt"
+MITTELSTADT = "Mittelstadt"
+KLEINSTADT = "Kleinstadt/Landgemeinde"
+LANDKREIS = "Landkreis"
+KOOPERATION = "interkommunale Kooperation"
+SIZE_CLASSES = (GROSSSTADT, MITTELSTADT, KLEINSTADT, LANDKREIS, KOOPERATION)
+BIG_CITY_FROM = 100_000  # BBSR: Großstadt
+MEDIUM_CITY_FROM = 20_000  # BBSR: Mittelstadt
 
 # Handlungsfelder and the German (and common English smart-city) keywords that signal them.
 # Patterns are regular expressions over lower-cased text; most are stems, so compounds match

@@ -14,14 +14,46 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from rag.core.errors import IndexMismatchError
+from rag.core.municipal import size_classes
 from rag.core.records import DocMeta, Passage
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: programme, staffel, size classes, members, several Länder
 DENSE = "dense"
 SPARSE = "bm25"
 # Keyword-indexed filter fields and integer-indexed range fields.
-KEYWORD_FIELDS = ("doc_id", "state", "kind", "municipality", "registry_id", "source_type")
-INTEGER_FIELDS = ("year", "population")
+KEYWORD_FIELDS = (
+    "doc_id",
+    "state",
+    "kind",
+    "municipality",
+    "registry_id",
+    "source_type",
+    "states",
+    "places",
+    "programme",
+    "size_classes",
+)
+INTEGER_FIELDS = ("year", "population", "staffel")
+# Keyword fields whose distinct values the reader asks for (rag.retrieval): every name a
+# passage answers to (its municipality and a joint strategy's members), and the programmes.
+PLACES_KEY = "places"
+PROGRAMME_KEY = "programme"
+# SearchFilters field -> the payload key it filters (array keys match any element).
+FILTER_KEYS = {
+    "states": "states",
+    "kinds": "kind",
+    "municipalities": PLACES_KEY,
+    "doc_ids": "doc_id",
+    "programmes": PROGRAMME_KEY,
+    "size_classes": "size_classes",
+}
+# The integer payload key each pair of SearchFilters bounds limits (inclusive; a Staffel is
+# one value, so both bounds are `staffel`).
+RANGE_KEYS = (
+    ("year", "year_min", "year_max"),
+    ("population", "population_min", "population_max"),
+    ("staffel", "staffel", "staffel"),
+)
 ID_KEYS = ("chunk_id", "doc_id")  # what a scroll for the ids of the stored chunks reads
 _ID_NAMESPACE = uuid.UUID("6f1c1c4e-2f0e-4d1f-9a4e-5b0d7c1e9a11")
 
@@ -97,6 +129,16 @@ def passage_payload(p: Passage) -> dict[str, Any]:
         "source_type": d.source_type,
         "registry_id": d.registry_id,
         "publisher": d.publisher,
+        "programme": list(d.programme),
+        "staffel": d.staffel,
+        "size_class": d.size_class,
+        "members": list(d.members),
+        # Filter-only arrays: every Land, every name the passage answers to, both size classes.
+        "states": list(d.states),
+        "places": list(
+            dict.fromkeys(x for x in (p.shown_municipality, d.municipality, *d.members) if x)
+        ),
+        "size_classes": list(size_classes(d.size_class, d.kind, d.population)),
         "text": p.text,
         "header": p.header,
         "section": p.section,
@@ -124,6 +166,10 @@ def passage_from_payload(payload: dict[str, Any]) -> Passage:
         source_type=payload.get("source_type"),
         registry_id=payload.get("registry_id"),
         publisher=payload.get("publisher"),
+        programme=tuple(payload.get("programme") or ()),
+        staffel=payload.get("staffel"),
+        size_class=payload.get("size_class"),
+        members=tuple(payload.get("members") or ()),
     )
     mun = payload.get("municipality")
     return Passage(

@@ -18,7 +18,9 @@ from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
 from rag.embedding.sparse import SparseVec
 from rag.index.schema import (
     DENSE,
+    FILTER_KEYS,
     ID_KEYS,
+    RANGE_KEYS,
     SPARSE,
     Manifest,
     chunk_and_doc,
@@ -213,13 +215,8 @@ def filter_conditions(f: SearchFilters | None) -> Conditions | None:
     """None when nothing filters; each backend maps the rest onto its own filter types."""
     if f is None or f.empty:
         return None
-    keyword = (
-        ("state", f.states),
-        ("kind", f.kinds),
-        ("municipality", f.municipalities),
-        ("doc_id", f.doc_ids),
-    )
-    numeric = (("year", f.year_min, f.year_max), ("population", f.population_min, f.population_max))
+    keyword = [(key, getattr(f, name)) for name, key in FILTER_KEYS.items()]
+    numeric = [(key, getattr(f, lo), getattr(f, hi)) for key, lo, hi in RANGE_KEYS]
     registry = (("source_type", (REGISTRY_TYPE,)),)
     return Conditions(
         any_of=tuple((k, tuple(v)) for k, v in keyword if v) + (registry if f.registry else ()),
@@ -261,6 +258,10 @@ def document_rows(passages: Iterable[Passage], with_text: bool = False) -> list[
                 source_type=d.source_type,
                 chunks=counts[doc_id],
                 text=text,
+                programmes=d.programme,
+                staffel=d.staffel,
+                size_class=d.size_class,
+                members=d.members,
             )
         )
     return sorted(rows, key=lambda r: (r.source_type == "registry", r.doc_id))

@@ -35,15 +35,24 @@ class Municipality:
     doc_id: str | None
     fields: tuple[str, ...]
     rural: bool | None
+    programme: tuple[str, ...] = ()
+    staffel: int | None = None
+    size_class: str | None = None
 
     def candidate(self) -> Candidate:
         return Candidate(
-            self.name, self.kind, self.state, self.population, frozenset(self.fields), self.rural
+            self.name,
+            self.kind,
+            self.state,
+            self.population,
+            frozenset(self.fields),
+            self.rural,
+            self.size_class,
         )
 
 
 def _first(values: Iterable[Any]) -> Any:
-    return next((v for v in values if v not in (None, "")), None)
+    return next((v for v in values if v not in (None, "", ())), None)
 
 
 def municipalities_from_payloads(payloads: Iterable[dict[str, Any]]) -> list[Municipality]:
@@ -81,6 +90,9 @@ def municipalities_from_passages(passages: Iterable[Passage]) -> list[Municipali
                 doc_id=_first(d.doc_id for d in facts),
                 fields=chosen_fields(hits),
                 rural=True if rural else None,
+                programme=_first(d.programme for d in facts) or (),
+                staffel=_first(d.staffel for d in facts),
+                size_class=_first(d.size_class for d in facts),
             )
         )
     return out

@@ -9,8 +9,11 @@ Similarity of a candidate municipality to a profile, each part in [0, 1]:
                       Gemeinde~Amt/Region/Verbund 0.6; Stadt~Gemeinde/Amt/Region/Verbund 0.5;
                       Landkreis~Region 0.5; further pairs in `_KIND_PAIRS`, otherwise 0.1
     population  0.25  1 - |log10(a) - log10(b)| / 1.5, floored at 0 (a factor of ~30 is 0);
-                      unknown on either side: 0.5 (neutral, and the "why" says so)
-    state       0.25  same Bundesland 1.0, neighbouring Bundesland 0.5, other 0.0
+                      candidate's population unknown: its size class (the programme's, else
+                      the one its kind implies) against the profile's, 0.6 same / 0.2 other,
+                      no class either 0.25, so comparables of known size rank first
+    state       0.25  same Bundesland 1.0, neighbouring Bundesland 0.5, other 0.0; a joint
+                      strategy of several Länder counts with its closest Land
     fields      0.15  mean of coverage (shared / profile's focus areas) and Jaccard (shared /
                       union), so a strategy that names everything ranks below a focused one;
                       no focus areas given: 0.5 (neutral)
@@ -36,6 +39,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from rag.core.errors import UserInputError
+from rag.core.municipal import population_class, split_states
 from rag.core.vocabulary import (
     FIELD_ALIASES,
     FIELD_NAMES,
@@ -52,6 +56,9 @@ WEIGHTS: Mapping[str, float] = {
     "text": 0.10,
 }
 NEUTRAL = 0.5
+SAME_CLASS = 0.6  # population unknown, same size class as the profile
+OTHER_CLASS = 0.2  # population unknown, another size class
+UNKNOWN_SIZE = 0.25  # population and size class unknown: below any plausible known size
 POPULATION_SPAN = 1.5  # decades of population at which the population part reaches 0
 SIMILAR_SIZE = 0.75  # population part at or above this reads "ähnliche Größe"
 
@@ -163,6 +170,7 @@ class Candidate:
     population: int | None
     fields: frozenset[str] = frozenset()
     rural: bool | None = None  # True: its texts call it rural; None: unknown
+    size_class: str | None = None  # the programme's class (rag.core.municipal), if any
 
 
 @dataclass(frozen=True)
@@ -225,13 +233,39 @@ def population_similarity(a: int | None, b: int | None) -> float:
     return max(0.0, 1.0 - abs(math.log10(a) - math.log10(b)) / POPULATION_SPAN)
 
 
+def size_similarity(profile: Profile, cand: Candidate) -> float:
+    """The population part: log closeness when the candidate's population is known, else its
+    size class against the profile's (see the module docstring).
+
+    >>> p = Profile("Musterstadt", "Stadt", "Brandenburg", 20_000)
+    >>> size_similarity(p, Candidate("X", "Stadt", "Sachsen", None, size_class="Mittelstadt"))
+    0.6
+    """
+    if cand.population:
+        return population_similarity(profile.population, cand.population)
+    mine = population_class(profile.kind, profile.population)
+    theirs = cand.size_class or population_class(cand.kind, None)
+    if theirs is None:
+        return UNKNOWN_SIZE
+    return SAME_CLASS if theirs == mine else OTHER_CLASS
+
+
 def state_similarity(a: str | None, b: str | None) -> float:
-    """Same Bundesland 1.0, neighbouring 0.5, other (or unknown) 0.0."""
+    """Same Bundesland 1.0, neighbouring 0.5, other (or unknown) 0.0; `b` may name several
+    Länder ('Baden-Württemberg/Hessen'), the closest counts.
+
+    >>> state_similarity("Hessen", "Baden-Württemberg/Rheinland-Pfalz/Hessen")
+    1.0
+    """
     if not a or not b:
         return 0.0
-    if a == b:
-        return 1.0
-    return 0.5 if b in STATE_NEIGHBOURS.get(a, frozenset()) else 0.0
+    best = 0.0
+    for part in split_states(b):
+        if part == a:
+            return 1.0
+        if part in STATE_NEIGHBOURS.get(a, frozenset()):
+            best = 0.5
+    return best
 
 
 def field_similarity(focus: Iterable[str], fields: Iterable[str]) -> float:
@@ -261,7 +295,7 @@ def compare(profile: Profile, cand: Candidate, text: float = NEUTRAL) -> Parts:
     """All parts of the similarity of `cand` to `profile`; `text` is already scaled to [0, 1]."""
     return Parts(
         kind=kind_similarity(profile.kind, cand.kind),
-        population=population_similarity(profile.population, cand.population),
+        population=size_similarity(profile, cand),
         state=state_similarity(profile.state, cand.state),
         fields=field_similarity(profile.focus, cand.fields),
         text=text,
@@ -279,7 +313,11 @@ def _kind_phrase(profile: Profile, cand: Candidate, score: float) -> str:
 
 def _size_phrase(profile: Profile, cand: Candidate, score: float) -> str:
     if not cand.population:
-        return "Einwohnerzahl unbekannt (neutral bewertet)"
+        theirs = cand.size_class or population_class(cand.kind, None)
+        if theirs is None:
+            return "Einwohnerzahl unbekannt"
+        same = theirs == population_class(profile.kind, profile.population)
+        return f"Einwohnerzahl unbekannt, Größenklasse {theirs}" + (" wie Ihre" if same else "")
     numbers = f"{format_population(cand.population)} vs. {format_population(profile.population)} EW"
     if score >= SIMILAR_SIZE:
         return f"ähnliche Größe ({numbers})"
@@ -287,10 +325,11 @@ def _size_phrase(profile: Profile, cand: Candidate, score: float) -> str:
 
 
 def _state_phrase(profile: Profile, cand: Candidate, score: float) -> str:
+    several = len(split_states(cand.state)) > 1
     if score >= 1.0:
-        return f"ebenfalls {cand.state}"
+        return f"ebenfalls {profile.state}" + (f" (mit {cand.state})" if several else "")
     if score > 0:
-        return f"Nachbarland {cand.state}"
+        return f"Nachbarland {cand.state}" if not several else f"Nachbarländer ({cand.state})"
     return f"aus {cand.state}" if cand.state else "Bundesland unbekannt"
 
 

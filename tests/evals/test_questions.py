@@ -76,9 +76,14 @@ def document_texts() -> dict[str, str]:
 
 @cache
 def registry_fields() -> dict[str, tuple[str, ...]]:
+    """Registry doc_id -> its fields and the record indexed for it (programme, members...)."""
+    texts = {f"registry-{r.id}": collapse_ws(registry_text(r)) for r in load_registry(REGISTRY)}
     with REGISTRY.open(encoding="utf-8") as fh:
         return {
-            "registry-" + row["id"]: tuple(collapse_ws(row[f]) for f in REGISTRY_FIELDS)
+            "registry-" + row["id"]: (
+                *(collapse_ws(row[f]) for f in REGISTRY_FIELDS),
+                texts["registry-" + row["id"]],
+            )
             for row in csv.DictReader(fh)
         }
 

@@ -55,10 +55,10 @@ def run(settings: Settings, emb: CountingEmbedder | None = None, **kw):  # type:
 def test_second_run_embeds_nothing(tmp_path: Path) -> None:
     s = small_corpus(tmp_path)
     first = run(s, CountingEmbedder())
-    assert first.documents == 50 and first.embedded == first.chunks > 50 and not first.failed
+    assert first.documents == 96 and first.embedded == first.chunks > 96 and not first.failed
     emb = CountingEmbedder()
     second = run(s, emb)
-    assert (second.embedded, second.unchanged, emb.calls) == (0, 50, 0)
+    assert (second.embedded, second.unchanged, emb.calls) == (0, 96, 0)
     assert second.chunks == first.chunks
 
 
@@ -94,7 +94,7 @@ def test_removed_document_is_removed_and_broken_one_does_not_abort(tmp_path: Pat
     reasons = {f["source"].rsplit("/", 1)[-1]: f["reason"] for f in summary.failed}
     assert set(reasons) == {"fehlt.md", "broken.pdf"}
     assert summary.removed == 1  # doc-a is gone from the catalogue
-    assert summary.documents == 49  # 48 registry records + doc-b
+    assert summary.documents == 95  # 94 registry records + doc-b
 
 
 def test_rebuild_and_model_mismatch(tmp_path: Path) -> None:
@@ -122,7 +122,7 @@ def test_shipped_corpus_ingests_cleanly(hashing_index: Settings) -> None:
     k = Kompass(hashing_index)
     docs = k.documents()
     k.close()
-    assert len([d for d in docs if d["source_type"] == "registry"]) == 48
+    assert len([d for d in docs if d["source_type"] == "registry"]) == 94
     assert {d["doc_id"] for d in docs} >= {
         "ulm-06-handlungsfelder",
         "dabb-digitalisierungsvision-leitbild",

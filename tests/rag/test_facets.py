@@ -44,11 +44,14 @@ def test_sizes_and_years() -> None:
     f = detect("Welche Städte haben mehr als 100.000 Einwohner?").filters
     assert f.population_min == 100_000 and f.population_max is None
     assert detect("Kommunen unter 20 Tausend Einwohnern").filters.population_max == 20_000
+    # "Großstadt" is the size class (programme's or from the population), not a bound, so
+    # programme Großstädte without a known population stay in
     big = detect("Welche Großstadt in Thüringen hat einen Entwurf vorgelegt?").filters
-    assert big.population_min == 100_000 and big.states == ("Thüringen",)
-    assert detect("Welche Großstädte haben eine Strategie?").filters.population_min == 100_000
+    assert big.size_classes == ("Großstadt",) and big.states == ("Thüringen",)
+    assert big.population_min is None
+    assert detect("Welche Großstädte haben eine Strategie?").filters.size_classes == ("Großstadt",)
     # a compound that only starts with the word names no size
-    assert detect("Was plant die Großstadtregion?").filters.population_min is None
+    assert detect("Was plant die Großstadtregion?").filters.size_classes == ()
     assert detect("Wer war schon vor 2018 unterwegs?").filters.year_max == 2017
     assert detect("Strategien seit 2021").filters.year_min == 2021
     f = detect("Welche Kommunen haben ihr Papier im Jahr 2023 verabschiedet?").filters

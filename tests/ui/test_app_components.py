@@ -104,6 +104,20 @@ def test_csv_export_defuses_formulas_and_keeps_text() -> None:
     assert list(rows[0])[:3] == ["rank", "score", "municipality"]
 
 
+def test_csv_export_carries_programme_size_class_and_members() -> None:
+    doc = DocMeta(
+        doc_id="registry-x", title="T", municipality="Lemgo und Kalletal",
+        programme=("Modellprojekte Smart Cities",), staffel=2,
+        size_class="interkommunale Kooperation", members=("Lemgo", "Kalletal"),
+    )  # fmt: skip
+    (row,) = csv.DictReader(
+        io.StringIO(ui.hits_csv([Hit(1, 0.5, Passage("c", doc, "x", ""))])), delimiter=";"
+    )
+    assert (row["programme"], row["staffel"]) == ("Modellprojekte Smart Cities", "2")
+    assert row["size_class"] == "interkommunale Kooperation"
+    assert row["members"] == "Lemgo; Kalletal"
+
+
 def test_safe_url_allows_only_web_links() -> None:
     assert ui.safe_url("https://ulm.de/a") == "https://ulm.de/a"
     assert ui.safe_url("javascript:alert(1)") is None
@@ -127,9 +141,25 @@ def test_registry_and_handlungsfeld_counts() -> None:
         row("registry", "Bayern", None, "Landkreis"),
         row("markdown", "Hessen", 2020, "Stadt"),
     ]
+    docs.append(
+        DocumentRow(
+            "j", "t", None, "Region", "Hessen/Bayern", 2021, None, None, None, "registry", 1,
+            programmes=("Modellprojekte Smart Cities", "Smarte.Land.Regionen"), staffel=3,
+            size_class="interkommunale Kooperation",
+        )
+    )  # fmt: skip
+    # no programme class: the one its kind and population imply (Mittelstadt from 20,000)
+    docs.append(DocumentRow("m", "t", None, "Stadt", None, None, 45_000, None, None, "registry", 1))
     counts = ui.registry_counts(docs)
-    assert counts["state"] == {"Bayern": 2}
-    assert counts["year"] == {"2023": 1, "unbekannt": 1}
+    assert counts["state"] == {"Bayern": 3, "Hessen": 1, "unbekannt": 1}  # a joint row per Land
+    assert counts["year"] == {"2023": 1, "2021": 1, "unbekannt": 2}
+    assert counts["size_class"] == {
+        "interkommunale Kooperation": 1, "Mittelstadt": 1, "Landkreis": 1, "unbekannt": 1
+    }  # fmt: skip
+    assert counts["programme"] == {
+        "kein Programm": 3, "Modellprojekte Smart Cities": 1, "Smarte.Land.Regionen": 1
+    }  # fmt: skip
+    assert counts["staffel"] == {"3. Staffel": 1}
     fields = ui.handlungsfeld_counts(
         ["Mobilität > Ziele", "Smart City (zehn Handlungsfelder: Verkehr, Bildung)", "Vorwort"]
     )

@@ -85,8 +85,11 @@ def test_corpus_overview_has_charts(app: AppTest) -> None:
     at = at.run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
-    assert int(metrics["Strategien im Register"]) > 40
+    assert int(metrics["Strategien im Register"]) == 94
     assert int(metrics["Dokumente mit Volltext"]) > 10
+    assert int(metrics["In Förderprogrammen"]) >= 73
+    assert int(metrics["Bundesländer"]) == 15  # all but Bremen (no strategy registered)
     charts = at.get("vega_lite_chart")
-    assert len(charts) == 4
+    assert len(charts) == 6  # Land, year, kind, size class, programme, Handlungsfelder
     assert len(at.dataframe) == 1
+    assert "Modellprojekte Smart Cities nach Staffel" in " ".join(c.value for c in at.caption)

@@ -43,6 +43,11 @@ def test_search_json_shape(env: Settings) -> None:
         "section",
         "page",
         "text",
+        # the registry's facts (issue 16), added to the CONTRACT's keys
+        "programme",
+        "staffel",
+        "size_class",
+        "members",
     }
     assert all(h["state"] == "Brandenburg" for h in data["hits"])
 

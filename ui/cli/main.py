@@ -31,7 +31,23 @@ StateOpt = Annotated[
     list[str] | None, typer.Option("--state", help="Bundesland (mehrfach möglich).")
 ]
 KindOpt = Annotated[
-    list[str] | None, typer.Option("--kind", help="Kommunentyp, z. B. Stadt, Landkreis.")
+    list[str] | None, typer.Option("--kind", help="Kommunentyp, z. B. Stadt, Landkreis, Region.")
+]
+ProgrammeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--programme", help="Förderprogramm, z. B. 'Modellprojekte Smart Cities'."),
+]
+SizeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--size-class",
+        help="Größenklasse: Großstadt, Mittelstadt, Kleinstadt/Landgemeinde, Landkreis, "
+        "interkommunale Kooperation.",
+    ),
+]
+PlaceOpt = Annotated[
+    list[str] | None,
+    typer.Option("--municipality", help="Kommune (findet auch gemeinsame Strategien mit ihr)."),
 ]
 
 
@@ -113,6 +129,9 @@ def search(
     kind: KindOpt = None,
     year_min: Annotated[int | None, typer.Option("--year-min")] = None,
     year_max: Annotated[int | None, typer.Option("--year-max")] = None,
+    programme: ProgrammeOpt = None,
+    size_class: SizeOpt = None,
+    municipality: PlaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Passagen suchen (hybrid: Bedeutung + Stichworte), mit Filtern.
@@ -122,7 +141,7 @@ def search(
     if (query is None) == (queries is None):
         fail("genau eins von QUERY oder --queries angeben", 2)
     batch = run(lambda: list(read_batch(queries))) if queries is not None else None
-    f = filters(state, kind, year_min, year_max)
+    f = filters(state, kind, year_min, year_max, programme, size_class, municipality)
     with _kompass() as kompass:
         if batch is not None:
             for q in batch:
@@ -174,6 +193,9 @@ def ask(
     k: Annotated[int, typer.Option("--k", min=1, max=50)] = 6,
     state: StateOpt = None,
     kind: KindOpt = None,
+    programme: ProgrammeOpt = None,
+    size_class: SizeOpt = None,
+    municipality: PlaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Frage beantworten, mit nummerierten Quellen und exakten Zitaten.
@@ -183,7 +205,7 @@ def ask(
     if (question is None) == (questions is None):
         fail("genau eins von QUESTION oder --questions angeben", 2)
     batch = run(lambda: list(read_batch(questions))) if questions is not None else None
-    f = filters(state, kind, None, None)
+    f = filters(state, kind, None, None, programme, size_class, municipality)
     with _kompass() as kompass:
         if batch is not None:
             for q in batch:

@@ -76,10 +76,22 @@ def read_batch(path: Path) -> Iterator[str]:
 
 
 def filters(
-    state: list[str] | None, kind: list[str] | None, year_min: int | None, year_max: int | None
+    state: list[str] | None,
+    kind: list[str] | None,
+    year_min: int | None,
+    year_max: int | None,
+    programme: list[str] | None = None,
+    size_class: list[str] | None = None,
+    municipality: list[str] | None = None,
 ) -> SearchFilters:
     return SearchFilters(
-        states=tuple(state or ()), kinds=tuple(kind or ()), year_min=year_min, year_max=year_max
+        states=tuple(state or ()),
+        kinds=tuple(kind or ()),
+        year_min=year_min,
+        year_max=year_max,
+        programmes=tuple(programme or ()),
+        size_classes=tuple(size_class or ()),
+        municipalities=tuple(municipality or ()),
     )
 
 

@@ -23,10 +23,14 @@ from urllib.parse import urlsplit
 
 from rag.core.records import DocumentRow, Hit, Passage, SearchFilters
 from rag.core.vocabulary import KINDS, STATES, STOPWORDS, WORD, field_hits
+from rag.core.vocabulary import SIZE_CLASSES as SIZE_CLASS_NAMES
 
 BUNDESLAENDER = STATES
 KOMMUNENTYPEN = KINDS  # the registry's types; ingest refuses others
 ALL_SIZES = "Alle Größen"
+UNKNOWN = "unbekannt"
+NO_PROGRAMME = "kein Programm"
+STADTGROESSEN = SIZE_CLASS_NAMES  # the programme's size classes, also derived from population
 # Label -> (population_min, population_max), both inclusive.
 SIZE_CLASSES: dict[str, tuple[int | None, int | None]] = {
     ALL_SIZES: (None, None),
@@ -46,6 +50,10 @@ _CSV_FIELDS = (
     "state",
     "year",
     "title",
+    "programme",
+    "staffel",
+    "size_class",
+    "members",
     "section",
     "page",
     "url",
@@ -181,6 +189,8 @@ def make_filters(
     size: str = ALL_SIZES,
     years: tuple[int, int] | None = None,
     year_bounds: tuple[int, int] | None = None,
+    programmes: Sequence[str] = (),
+    size_classes: Sequence[str] = (),
 ) -> SearchFilters:
     """Sidebar choices -> SearchFilters; the full year range does not filter (so documents
     without a year stay in)."""
@@ -195,6 +205,8 @@ def make_filters(
         year_max=year_max,
         population_min=lo,
         population_max=hi,
+        programmes=tuple(programmes),
+        size_classes=tuple(size_classes),
     )
 
 
@@ -205,6 +217,12 @@ def describe_filters(f: SearchFilters) -> str:
         parts.append(", ".join(f.states))
     if f.kinds:
         parts.append(", ".join(f.kinds))
+    if f.size_classes:
+        parts.append(", ".join(f.size_classes))
+    if f.programmes:
+        parts.append(", ".join(f.programmes))
+    if f.staffel is not None:
+        parts.append(f"{f.staffel}. Staffel")
     for label, rng in SIZE_CLASSES.items():
         if rng != (None, None) and rng == (f.population_min, f.population_max):
             parts.append(label)
@@ -247,7 +265,9 @@ def hits_csv(hits: Sequence[Hit]) -> str:
     writer = csv.DictWriter(buf, fieldnames=_CSV_FIELDS, delimiter=";", extrasaction="ignore")
     writer.writeheader()
     for h in hits:
-        writer.writerow({k: _csv_cell(v) for k, v in h.to_json().items()})
+        row = h.to_json()
+        row["members"] = "; ".join(row.get("members") or ())
+        writer.writerow({k: _csv_cell(v) for k, v in row.items()})
     return buf.getvalue()
 
 
@@ -257,12 +277,20 @@ def results_json(payload: Mapping[str, Any]) -> str:
 
 
 def registry_counts(docs: Sequence[DocumentRow]) -> dict[str, Counter[str]]:
-    """Registered strategies by Bundesland, year and Kommunentyp."""
+    """Registered strategies by Bundesland, year, Kommunentyp, size class and programme.
+
+    A joint strategy of several Länder counts once for each of its Länder, a strategy in two
+    programmes once for each; size class is the programme's, else the one derived from kind
+    and population.
+    """
     rows = [d for d in docs if d.source_type == "registry"]
     return {
-        "state": Counter(d.state or "unbekannt" for d in rows),
-        "year": Counter(str(d.year) if d.year else "unbekannt" for d in rows),
-        "kind": Counter(d.kind or "unbekannt" for d in rows),
+        "state": Counter(s for d in rows for s in (d.states or (UNKNOWN,))),
+        "year": Counter(str(d.year) if d.year else UNKNOWN for d in rows),
+        "kind": Counter(d.kind or UNKNOWN for d in rows),
+        "size_class": Counter(d.size_class or d.population_class or UNKNOWN for d in rows),
+        "programme": Counter(p for d in rows for p in (d.programmes or (NO_PROGRAMME,))),
+        "staffel": Counter(f"{d.staffel}. Staffel" for d in rows if d.staffel),
     }
 
 
@@ -277,6 +305,7 @@ def sidebar_filters(docs: Sequence[DocumentRow], prefix: str) -> SearchFilters:
 
     kinds = sorted({d.kind for d in docs if d.kind} | set(KOMMUNENTYPEN))
     years = sorted({int(d.year) for d in docs if d.year})
+    programmes = sorted({p for d in docs for p in d.programmes})
     with st.sidebar:
         st.subheader("Filter")
         states = st.multiselect(
@@ -285,13 +314,20 @@ def sidebar_filters(docs: Sequence[DocumentRow], prefix: str) -> SearchFilters:
         chosen_kinds = st.multiselect(
             "Kommunentyp", kinds, key=f"{prefix}_kinds", placeholder="Alle Typen"
         )
-        size = st.selectbox("Größenklasse", list(SIZE_CLASSES), key=f"{prefix}_size")
+        classes = st.multiselect(
+            "Stadtgröße", STADTGROESSEN, key=f"{prefix}_classes", placeholder="Alle Größen"
+        )
+        size = st.selectbox("Einwohnerzahl", list(SIZE_CLASSES), key=f"{prefix}_size")
+        chosen_programmes = st.multiselect(
+            "Förderprogramm", programmes, key=f"{prefix}_programmes", placeholder="Alle"
+        )
         span: tuple[int, int] | None = None
         bounds = (years[0], years[-1]) if years else None
         if bounds and bounds[0] < bounds[1]:
             span = st.slider("Jahr", bounds[0], bounds[1], bounds, key=f"{prefix}_years")
         st.caption(
-            "Größenklasse und Jahr lassen Quellen ohne Einwohnerzahl bzw. Jahr weg; "
-            "der volle Jahresbereich filtert nicht."
+            "Stadtgröße: die Kategorie des Förderprogramms oder aus der Einwohnerzahl. "
+            "Einwohnerzahl und Jahr lassen Quellen ohne diese Angabe weg; der volle "
+            "Jahresbereich filtert nicht. Gemeinsame Strategien zählen für jedes ihrer Länder."
         )
-    return make_filters(states, chosen_kinds, size, span, bounds)
+    return make_filters(states, chosen_kinds, size, span, bounds, chosen_programmes, classes)

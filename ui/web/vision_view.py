@@ -96,6 +96,8 @@ def _comparable(i: int, c: Comparable) -> None:
     m = c.municipality
     facts = [x for x in (m.kind, m.state) if x]
     facts.append(f"{format_population(m.population)} EW" if m.population else "EW unbekannt")
+    if m.programme:
+        facts.append(m.programme[0] + (f", {m.staffel}. Staffel" if m.staffel else ""))
     with st.container(border=True):
         st.markdown(f"**{i}. {md_escape(m.name)}** · {md_escape(' · '.join(facts))}")
         st.progress(min(1.0, max(0.0, c.similarity)), text=f"Ähnlichkeit {c.similarity:.2f}")

@@ -172,3 +172,68 @@ def test_server_collections_get_the_configured_shards_and_replication(
     monkeypatch.setattr(ClientStore, "connect", classmethod(lambda cls, **kw: seen.update(kw)))
     open_store(Settings(qdrant_url="http://qdrant:6333", qdrant_shards=4, qdrant_replication=2))
     assert (seen["url"], seen["shards"], seen["replication"]) == ("http://qdrant:6333", 4, 2)
+
+
+JOINT = [
+    StoredPoint(
+        Passage(
+            "j",
+            DocMeta(
+                "registry-rhein-neckar",
+                "Smart-Region-Strategie",
+                municipality="Dortmund und Schwerte",
+                kind="Region",
+                state="Baden-Württemberg/Rheinland-Pfalz/Hessen",
+                programme=("Modellprojekte Smart Cities", "Smarte.Land.Regionen"),
+                staffel=3,
+                size_class="interkommunale Kooperation",
+                members=("Dortmund", "Schwerte"),
+            ),
+            "Gemeinsame Strategie",
+            "",
+        ),
+        np.asarray([0, 0, 1, 0], dtype=np.float32),
+        KW.document("Gemeinsame Strategie"),
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("filters", "expected"),
+    [
+        (SearchFilters(states=("Hessen",)), ["j"]),  # any Land of a joint strategy
+        (SearchFilters(states=("Brandenburg",)), ["a", "c"]),
+        (SearchFilters(municipalities=("Schwerte",)), ["j"]),  # a member finds it
+        (SearchFilters(municipalities=("Dortmund und Schwerte",)), ["j"]),
+        (SearchFilters(programmes=("Smarte.Land.Regionen",)), ["j"]),
+        (SearchFilters(staffel=3), ["j"]),
+        (SearchFilters(staffel=2), []),
+        (SearchFilters(size_classes=("interkommunale Kooperation",)), ["j"]),
+        (SearchFilters(states=("Hessen",), municipalities=("Dortmund",), kinds=("Region",)), ["j"]),
+        (SearchFilters(states=("Bayern",), municipalities=("Schwerte",)), []),
+    ],
+)
+def test_registry_facets_filter_on_both_backends(store, filters, expected) -> None:  # type: ignore[no-untyped-def]
+    store.upsert(JOINT)
+    store.flush()
+    q = np.asarray([1, 1, 1, 1], dtype=np.float32) / 2
+    hits = store.query(StoreQuery(q, None, limit=5, mode="dense", filters=filters))
+    assert sorted(ids(hits)) == expected
+    assert sorted(p["chunk_id"] for p in store.payloads(filters)) == expected  # scroll too
+
+
+def test_registry_facts_round_trip_through_the_payload(store) -> None:  # type: ignore[no-untyped-def]
+    store.upsert(JOINT)
+    store.flush()
+    (payload,) = list(store.payloads(SearchFilters(doc_ids=("registry-rhein-neckar",))))
+    assert payload["states"] == ["Baden-Württemberg", "Rheinland-Pfalz", "Hessen"]
+    assert payload["places"] == ["Dortmund und Schwerte", "Dortmund", "Schwerte"]
+    assert payload["size_classes"] == ["interkommunale Kooperation"]
+    assert sorted(store.facet_values("programme")) == [
+        "Modellprojekte Smart Cities",
+        "Smarte.Land.Regionen",
+    ]
+    (hit,) = store.query(
+        StoreQuery(np.asarray([0, 0, 1, 0], np.float32), None, limit=1, mode="dense")
+    )
+    assert hit.passage.doc == JOINT[0].passage.doc

@@ -10,6 +10,9 @@ from rag.core.vocabulary import FIELD_NAMES, STATE_NEIGHBOURS, field_hits, forma
 from rag.vision.similarity import (
     KIND_GROUP,
     NEUTRAL,
+    OTHER_CLASS,
+    SAME_CLASS,
+    UNKNOWN_SIZE,
     WEIGHTS,
     Candidate,
     Parts,
@@ -21,6 +24,7 @@ from rag.vision.similarity import (
     population_similarity,
     rank_candidates,
     scale_text_scores,
+    size_similarity,
     state_similarity,
     why_text,
 )
@@ -146,9 +150,40 @@ def test_why_text_says_unknown_population_and_neighbours() -> None:
     c = Candidate("Großenhain", "Stadt", "Sachsen", None, frozenset({"Verwaltung"}), rural=True)
     why = why_text(p, c, compare(p, c, text=0.9))
     assert why == (
-        "gleicher Typ, Einwohnerzahl unbekannt (neutral bewertet), Nachbarland Sachsen, "
+        "gleicher Typ, Einwohnerzahl unbekannt, Nachbarland Sachsen, "
         "Fokus Verwaltung, ebenfalls ländlich geprägt, "
         "Texte passen inhaltlich zu Ihren Schwerpunkten"
+    )
+
+
+def test_unknown_population_falls_back_to_the_size_class_and_ranks_below_known_sizes() -> None:
+    p = town(focus=())  # 20,000: Mittelstadt
+    same_class = Candidate("Einbeck", "Stadt", "Niedersachsen", None, size_class="Mittelstadt")
+    other_class = Candidate(
+        "Zwönitz", "Stadt", "Sachsen", None, size_class="Kleinstadt/Landgemeinde"
+    )
+    nothing = Candidate("Großenhain", "Stadt", "Sachsen", None)
+    known = Candidate("Geestland", "Stadt", "Niedersachsen", 30_847)
+    assert size_similarity(p, same_class) == SAME_CLASS
+    assert size_similarity(p, other_class) == OTHER_CLASS
+    assert size_similarity(p, nothing) == UNKNOWN_SIZE < NEUTRAL
+    assert size_similarity(p, known) > SAME_CLASS
+    ranked = [c.name for c, _ in rank_candidates(p, [nothing, other_class, same_class, known], {})]
+    assert ranked == ["Geestland", "Einbeck", "Großenhain", "Zwönitz"]
+    assert "Größenklasse Mittelstadt wie Ihre" in why_text(p, same_class, compare(p, same_class))
+    # a Landkreis without population is still a Landkreis
+    county = town(kind="Landkreis", population=300_000)
+    assert size_similarity(county, Candidate("LK", "Landkreis", "Hessen", None)) == SAME_CLASS
+
+
+def test_joint_strategy_of_several_lander_counts_with_its_closest_land() -> None:
+    rn = Candidate("Rhein-Neckar", "Region", "Baden-Württemberg/Rheinland-Pfalz/Hessen", None)
+    assert state_similarity("Hessen", rn.state) == 1.0
+    assert state_similarity("Saarland", rn.state) == 0.5  # borders Rheinland-Pfalz
+    assert state_similarity("Sachsen", rn.state) == 0.0
+    p = town(kind="Region", state="Hessen", focus=())
+    assert "ebenfalls Hessen (mit Baden-Württemberg/Rheinland-Pfalz/Hessen)" in why_text(
+        p, rn, compare(p, rn)
     )
 
 

@@ -36,7 +36,10 @@ def doc_label(d: DocumentRow) -> str:
 def render_hit(hit: Hit, query: str) -> None:
     p = hit.passage
     where = ui.location_label(p)
-    facts = [x for x in (p.doc.state, p.doc.kind, str(p.doc.year or "")) if x]
+    programme = f"{p.doc.programme[0]}" if p.doc.programme else ""
+    if programme and p.doc.staffel:
+        programme += f", {p.doc.staffel}. Staffel"
+    facts = [x for x in (p.doc.state, p.doc.kind, str(p.doc.year or ""), programme) if x]
     with st.container(border=True):
         st.markdown(
             f"**{hit.rank}\\. {ui.escape_md(p.shown_municipality or '–')} – "
@@ -147,16 +150,18 @@ def _bar(counts: dict[str, int], label: str, by_name: bool = False) -> None:
 def overview_tab(kompass: Kompass, docs: list[DocumentRow]) -> None:
     registry = [d for d in docs if d.source_type == "registry"]
     texts = [d for d in docs if d.source_type != "registry"]
-    m1, m2, m3, m4 = st.columns(4)
+    counts = ui.registry_counts(docs)
+    m1, m2, m3, m4, m5 = st.columns(5)
     m1.metric("Strategien im Register", len(registry))
     m2.metric("Dokumente mit Volltext", len(texts))
     m3.metric("Abschnitte im Index", sum(d.chunks for d in docs))
-    m4.metric("Bundesländer", len({d.state for d in registry if d.state}))
-    counts = ui.registry_counts(docs)
+    m4.metric("Bundesländer", len(set(counts["state"]) - {ui.UNKNOWN}))
+    m5.metric("In Förderprogrammen", sum(1 for d in registry if d.programmes))
     left, right = st.columns(2)
     with left:
         st.markdown("**Strategien nach Bundesland**")
         _bar(counts["state"], "Bundesland")
+        st.caption("Gemeinsame Strategien mehrerer Länder zählen für jedes Land.")
     with right:
         st.markdown("**Strategien nach Jahr**")
         _bar(counts["year"], "Jahr", by_name=True)
@@ -164,6 +169,17 @@ def overview_tab(kompass: Kompass, docs: list[DocumentRow]) -> None:
     with left:
         st.markdown("**Strategien nach Kommunentyp**")
         _bar(counts["kind"], "Kommunentyp")
+    with right:
+        st.markdown("**Strategien nach Stadtgröße**")
+        _bar(counts["size_class"], "Stadtgröße")
+        st.caption("Kategorie des Förderprogramms, sonst aus Typ und Einwohnerzahl.")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Strategien nach Förderprogramm**")
+        _bar(counts["programme"], "Förderprogramm")
+        if counts["staffel"]:
+            staffeln = ", ".join(f"{k}: {v}" for k, v in sorted(counts["staffel"].items()))
+            st.caption(ui.escape_md(f"Modellprojekte Smart Cities nach Staffel – {staffeln}"))
     with right:
         st.markdown("**Häufigste Handlungsfelder**")
         fields = ui.handlungsfeld_counts(
@@ -181,6 +197,10 @@ def overview_tab(kompass: Kompass, docs: list[DocumentRow]) -> None:
                 "Bundesland": d.state,
                 "Jahr": d.year,
                 "Einwohner": d.population,
+                "Stadtgröße": d.size_class or d.population_class,
+                "Förderprogramm": "; ".join(d.programmes),
+                "Staffel": d.staffel,
+                "Beteiligte": "; ".join(d.members),
                 "Art": "Registereintrag" if d.source_type == "registry" else "Volltext",
                 "Abschnitte": d.chunks,
                 "Quelle": ui.safe_url(d.url),

@@ -33,6 +33,7 @@ from rag.embedding import Embedder, make_embedder
 from rag.errors import KompassError, ParseError
 from rag.records import DocMeta, Passage
 from rag.schema import Manifest
+from rag.sentence_vectors import FILE_NAME, SentenceVectors, passage_sentences, sentence_embedder
 from rag.settings import Settings
 from rag.sparse import KeywordEncoder
 from rag.store import EXACT_BELOW, IndexStore, StoredPoint, open_store
@@ -125,9 +126,11 @@ class Indexer:
         store: IndexStore | None = None,
         embedder: Embedder | None = None,
         keywords: KeywordEncoder | None = None,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embed)
+        self._sentences = sentences
         self.keywords = keywords or KeywordEncoder()
         c = settings.chunk
         self.manifest = Manifest(
@@ -147,6 +150,15 @@ class Indexer:
         # each: per-document batches of 1 would waste most of the embedder's throughput).
         self._queue: list[tuple[str, Passage]] = []
         self._pending: dict[str, _Pending] = {}
+
+    @property
+    def sentences(self) -> SentenceVectors:
+        """Vectors of the passages' sentences for answers (rag.sentence_vectors), opened on
+        first use so a run that embeds nothing loads no sentence model."""
+        if self._sentences is None:
+            path = self.settings.data_dir / FILE_NAME
+            self._sentences = SentenceVectors(path, sentence_embedder(self.settings.embed))
+        return self._sentences
 
     def prepare(self, rebuild: bool = False) -> None:
         if rebuild:
@@ -231,6 +243,7 @@ class Indexer:
                 for i, p in enumerate(part)
             ]
         )
+        self.sentences.ensure(passage_sentences(part))
         for doc_id, _ in items:
             self._pending[doc_id].waiting -= 1
 

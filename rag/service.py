@@ -14,10 +14,13 @@ from dataclasses import replace
 from typing import Any
 
 from rag.answer import Answerer, ExtractiveAnswerer
+from rag.compose import ShapedAnswerer
 from rag.embedding import Embedder, make_embedder
 from rag.records import Answer, SearchFilters
 from rag.retrieval import Retriever, SearchResult, check_manifest
+from rag.sentence_vectors import FILE_NAME, SentenceVectors, sentence_embedder
 from rag.settings import Settings
+from rag.shapes import ShapeModel
 from rag.sparse import KeywordEncoder
 from rag.store import IndexStore, open_store
 
@@ -44,10 +47,32 @@ class Kompass:
             raise
         self.keywords = keywords or KeywordEncoder()
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
-        self.extractive = ExtractiveAnswerer(
-            self.keywords.terms, settings.retrieval.min_dense_score
-        )
+        self.sentences = self._sentence_vectors()
+        self.extractive = self._shaped()
         self.answerer: Answerer = answerer or self._default_answerer()
+
+    def _sentence_vectors(self) -> SentenceVectors:
+        embedder = sentence_embedder(self.settings.embed)
+        if embedder.name == self.embedder.name:
+            embedder = self.embedder  # one model in memory, not two
+        return SentenceVectors(self.settings.data_dir / FILE_NAME, embedder)
+
+    def _shaped(self) -> ShapedAnswerer:
+        """The shaped extractive answerer; the question's sentence vector is the retriever's
+        (cached) query vector when both use the same model, else one small model call."""
+        same = self.sentences.embedder.name == self.embedder.name
+        query = self.retriever.query_vector if same else self.sentences.query
+        return ShapedAnswerer(
+            self.keywords.terms,
+            self.sentences.lookup,
+            query,
+            ShapeModel.load(),
+            min_dense=self.settings.retrieval.min_dense_score,
+        )
+
+    def baseline_answerer(self) -> ExtractiveAnswerer:
+        """The previous extractive answerer (shared words only), kept for the evaluation."""
+        return ExtractiveAnswerer(self.keywords.terms, self.settings.retrieval.min_dense_score)
 
     def _default_answerer(self) -> Answerer:
         if not self.settings.llm.base_url:
@@ -98,6 +123,7 @@ class Kompass:
         return rows
 
     def close(self) -> None:
+        self.sentences.close()
         self.store.close()
 
     def __enter__(self) -> Kompass:

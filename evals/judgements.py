@@ -5,6 +5,10 @@ retrieved passage is relevant to an entry when it comes from that document and i
 contains one of the entry's phrases after whitespace is collapsed. Judging by phrase instead
 of by chunk id keeps the gold set valid when chunk sizes or Markdown stripping change.
 
+A question may also list `answer_phrases`: exact phrases of the corpus that a good *answer*
+states (alternatives; one suffices). `states_answer` checks an answer text against them,
+case-insensitively and with whitespace collapsed (see evals/ANSWERS-GOLD.md).
+
 Example:
     >>> q = Question(
     ...     id="q001",
@@ -32,6 +36,7 @@ from typing import Any
 KINDS: frozenset[str] = frozenset({"process", "fact", "vision", "registry", "comparison"})
 
 _FIELDS = frozenset({"id", "question", "kind", "paraphrased", "relevant"})
+_OPTIONAL_FIELDS = frozenset({"answer_phrases"})
 _ENTRY_FIELDS = frozenset({"doc_id", "phrases"})
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"\w+")
@@ -72,6 +77,7 @@ class Question:
     kind: str
     paraphrased: bool
     relevant: tuple[RelevantEntry, ...]
+    answer_phrases: tuple[str, ...] = ()
 
 
 def collapse_ws(text: str) -> str:
@@ -111,7 +117,7 @@ def load_questions(path: str | Path) -> list[Question]:
 def _parse_question(raw: Any, where: str) -> Question:
     if not isinstance(raw, dict):
         raise ValueError(f"{where}: expected a JSON object")
-    unknown = set(raw) - _FIELDS
+    unknown = set(raw) - _FIELDS - _OPTIONAL_FIELDS
     missing = _FIELDS - set(raw)
     if unknown:
         raise ValueError(f"{where}: unknown field(s) {sorted(unknown)}")
@@ -128,7 +134,16 @@ def _parse_question(raw: Any, where: str) -> Question:
     if not isinstance(entries, list) or not entries:
         raise ValueError(f"{where}: relevant must be a non-empty list")
     relevant = tuple(_parse_entry(entry, where) for entry in entries)
-    return Question(qid, question, kind, raw["paraphrased"], relevant)
+    answers = _parse_answer_phrases(raw.get("answer_phrases"), where)
+    return Question(qid, question, kind, raw["paraphrased"], relevant, answers)
+
+
+def _parse_answer_phrases(raw: Any, where: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not raw:
+        raise ValueError(f"{where}: answer_phrases must be a non-empty list when given")
+    return tuple(_text(p, "answer phrase", where) for p in raw)
 
 
 def _parse_entry(raw: Any, where: str) -> RelevantEntry:
@@ -163,6 +178,31 @@ def matched_entries(doc_id: str, text: str, q: Question) -> frozenset[int]:
 def is_relevant(doc_id: str, text: str, q: Question) -> bool:
     """True when the passage comes from a listed document and contains one of its phrases."""
     return bool(matched_entries(doc_id, text, q))
+
+
+def answer_key(text: str) -> str:
+    """The form answer phrases are compared in: whitespace collapsed, case folded.
+
+    >>> answer_key("Am  Anfang\\n steht die VISION")
+    'am anfang steht die vision'
+    """
+    return collapse_ws(text).casefold()
+
+
+def states_answer(answer_text: str, q: Question) -> bool | None:
+    """True when the answer contains one of `q.answer_phrases`; None when it has none.
+
+    >>> q = Question("q", "Wo fangen wir an?", "process", False, (RelevantEntry("d", ("x",)),),
+    ...              ("Am Anfang steht die Vision",))
+    >>> states_answer("Kurz: am Anfang  steht die Vision [1].", q)
+    True
+    >>> states_answer("Die Vision ist das Leitbild.", q)
+    False
+    """
+    if not q.answer_phrases:
+        return None
+    haystack = answer_key(answer_text)
+    return any(answer_key(p) in haystack for p in q.answer_phrases)
 
 
 def relevant_docs(q: Question) -> frozenset[str]:

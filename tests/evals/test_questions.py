@@ -15,13 +15,16 @@ from evals.judgements import (
     KINDS,
     Question,
     RelevantEntry,
+    answer_key,
     collapse_ws,
     is_relevant,
     load_questions,
     matched_entries,
     relevant_docs,
     shared_word_run,
+    states_answer,
 )
+from ingest.registry import load_registry, registry_text
 
 pytestmark = pytest.mark.unit
 
@@ -31,6 +34,10 @@ DOCUMENTS = ROOT / "corpus" / "documents.csv"
 REGISTRY = ROOT / "corpus" / "sources.csv"
 REGISTRY_FIELDS = ("title", "municipality", "vision_slogan")
 FORBIDDEN = set("#*[]()`|\n\r")
+# Answer phrases are prose an answer states; parentheses are prose there, Markdown is not.
+ANSWER_FORBIDDEN = set("#*[]`|\n\r")
+# A phrase found in more documents than this is too generic to show that an answer answers.
+MAX_ANSWER_DOCS = 3
 
 
 @cache
@@ -157,6 +164,75 @@ def test_gold_phrases_judge_their_own_documents_relevant() -> None:
     assert relevant_docs(q) == {"dabb-digitalisierungsvision-leitbild", "registry-potsdam"}
 
 
+# --- answer phrases: what a good answer states ---------------------------------------------
+
+
+@cache
+def indexed_units() -> tuple[tuple[str, str], ...]:
+    """(doc_id, unit) for every line/page of the documents and every registry record as
+    indexed (ingest.registry.registry_text), in answer_key form."""
+    units = [(d, answer_key(u)) for d, parts in document_units().items() for u in parts]
+    units += [(f"registry-{r.id}", answer_key(registry_text(r))) for r in load_registry(REGISTRY)]
+    return tuple(units)
+
+
+def answer_phrase_docs(phrase: str) -> set[str]:
+    needle = answer_key(phrase)
+    return {doc_id for doc_id, unit in indexed_units() if needle in unit}
+
+
+def test_every_question_has_answer_phrases() -> None:
+    assert [q.id for q in questions() if not q.answer_phrases] == []
+
+
+def test_answer_phrases_occur_in_one_line_page_or_registry_record() -> None:
+    missing = [
+        (q.id, p) for q in questions() for p in q.answer_phrases if not answer_phrase_docs(p)
+    ]
+    assert missing == []
+
+
+def test_answer_phrases_are_specific() -> None:
+    wide = [
+        (q.id, p)
+        for q in questions()
+        for p in q.answer_phrases
+        if len(answer_phrase_docs(p)) > MAX_ANSWER_DOCS
+    ]
+    assert wide == []
+
+
+def test_answer_phrases_are_plain_prose_of_sensible_length() -> None:
+    # One word only for a number ("16.783" inhabitants); otherwise 2 to 16 words.
+    bad = []
+    for q in questions():
+        for p in q.answer_phrases:
+            n_words = len(p.split())
+            low = 1 if any(ch.isdigit() for ch in p) else 2
+            if ANSWER_FORBIDDEN & set(p) or not low <= n_words <= 16 or p != p.strip():
+                bad.append((q.id, p))
+        if len(set(map(answer_key, q.answer_phrases))) != len(q.answer_phrases):
+            bad.append((q.id, "duplicate"))
+    assert bad == []
+
+
+def test_paraphrased_questions_do_not_copy_their_answer_phrases() -> None:
+    copied = [
+        (q.id, run)
+        for q in questions()
+        if q.paraphrased and (run := shared_word_run(q.question, q.answer_phrases)) is not None
+    ]
+    assert copied == []
+
+
+def test_the_starter_answer_phrase_is_found_in_an_answer() -> None:
+    q = next(q for q in questions() if q.question.startswith("Womit beginnt man"))
+    good = "Kurz gesagt: Am Anfang der Strategieentwicklung steht die  Digitalisierungsvision [1]."
+    assert states_answer(good, q) is True
+    bad = "Wo fangen wir an und wer ist dafür zuständig? Lediglich 5 % der Kommunen [1]."
+    assert states_answer(bad, q) is False
+
+
 # --- the helpers themselves, on literal inputs ---------------------------------------------
 
 POTSDAM = Question(
@@ -228,6 +304,9 @@ def test_load_questions_reads_a_valid_file(tmp_path: Path) -> None:
         ({"relevant": [{"doc_id": "d"}]}, "exactly 'doc_id' and 'phrases'"),
         ({"question": "  "}, "question must be a non-empty string"),
         ({"extra": 1}, "unknown field"),
+        ({"answer_phrases": []}, "answer_phrases must be a non-empty list"),
+        ({"answer_phrases": "am Anfang"}, "answer_phrases must be a non-empty list"),
+        ({"answer_phrases": ["ok", " "]}, "answer phrase must be a non-empty string"),
     ],
 )
 def test_load_questions_names_the_bad_line(tmp_path: Path, change: dict, message: str) -> None:
@@ -235,6 +314,24 @@ def test_load_questions_names_the_bad_line(tmp_path: Path, change: dict, message
     with pytest.raises(ValueError, match=message) as info:
         load_questions(path)
     assert f"{path}:2:" in str(info.value)
+
+
+def test_load_questions_reads_answer_phrases(tmp_path: Path) -> None:
+    (q,) = load_questions(_write(tmp_path, GOOD | {"answer_phrases": ["am Anfang steht"]}))
+    assert q.answer_phrases == ("am Anfang steht",)
+    (plain,) = load_questions(_write(tmp_path, GOOD))
+    assert plain.answer_phrases == ()
+    assert states_answer("irgendwas", plain) is None
+
+
+def test_states_answer_ignores_case_and_whitespace_but_not_words() -> None:
+    q = Question(
+        "q", "?", "fact", False, (RelevantEntry("d", ("x",)),), ("flog 2019 1.447 Einsätze",)
+    )
+    assert states_answer("Christoph 22 FLOG 2019\n1.447 Einsätze.", q)
+    assert states_answer("flog 2019 1.447\u00a0Einsätze", q)
+    assert not states_answer("flog 2018 1.447 Einsätze", q)
+    assert not states_answer("flog 2019 1447 Einsätze", q)
 
 
 def test_load_questions_rejects_duplicate_ids_and_broken_json(tmp_path: Path) -> None:

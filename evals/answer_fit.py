@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from evals.answers import QUESTIONS, load_answer_phrases, open_kompass, score_answer
-from evals.judgements import Question, collapse_ws, load_questions
+from evals.answers import QUESTIONS, open_kompass, score_answer
+from evals.judgements import Question, answer_key, load_questions
 from evals.shapes import folds
 from rag.candidates import FEATURES, Weights, score_candidates
 from rag.compose import ShapedAnswerer, compose
@@ -45,11 +45,11 @@ class Prepared:
 
 
 def label(unit_text: str, phrases: Sequence[str]) -> bool:
-    text = collapse_ws(unit_text)
-    return any(collapse_ws(p) in text or (len(text) > 30 and text in collapse_ws(p)) for p in phrases)
+    text = answer_key(unit_text)
+    return any(answer_key(p) in text or (len(text) > 30 and text in answer_key(p)) for p in phrases)
 
 
-def prepare(kompass: Kompass, questions: Sequence[Question], phrases: dict[str, tuple[str, ...]]) -> list[Prepared]:
+def prepare(kompass: Kompass, questions: Sequence[Question]) -> list[Prepared]:
     from rag.candidates import feature_rows
 
     shaped: ShapedAnswerer = kompass.extractive
@@ -58,8 +58,8 @@ def prepare(kompass: Kompass, questions: Sequence[Question], phrases: dict[str, 
         hits = kompass.search(q.question, k=12).hits
         q_vec = shaped.query_vector(q.question) if shaped.query_vector else None
         rows = feature_rows(shaped.terms(q.question), q_vec, hits[: shaped.candidates], shaped.terms, shaped.vectors)
-        labels = np.asarray([label(u.text, phrases.get(q.id, ())) for _, u, _ in rows])
-        out.append(Prepared(q, phrases.get(q.id, ()), hits, shaped.shape_of(q.question, q_vec), rows, labels))
+        labels = np.asarray([label(u.text, q.answer_phrases) for _, u, _ in rows])
+        out.append(Prepared(q, q.answer_phrases, hits, shaped.shape_of(q.question, q_vec), rows, labels))
     return out
 
 
@@ -81,7 +81,7 @@ def fit_weights(data: Sequence[Prepared], mask: Sequence[bool] | None = None, l2
 
 def required_share(data: Sequence[Prepared], weights: Weights, shaped: ShapedAnswerer) -> float:
     judged = [p for p in data if p.phrases]
-    hits = [score_answer(p.q, p.phrases, answer_with(p, weights, shaped), "x")["required"] for p in judged]
+    hits = [score_answer(p.q, answer_with(p, weights, shaped), "x")["required"] for p in judged]
     return round(float(np.mean(hits)), 4) if hits else 0.0
 
 
@@ -123,9 +123,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--write", action="store_true")
     args = ap.parse_args(argv)
     questions = load_questions(args.questions)
-    phrases = load_answer_phrases(args.questions)
     with open_kompass(Path(args.data_dir) if args.data_dir else None, Path(args.cache_dir)) as k:
-        data = prepare(k, questions, phrases)
+        data = prepare(k, questions)
         cv = cross_validate(data, k.extractive)
         final = fit_weights(data)
     result = {"cv_required": cv, "weights": {"features": FEATURES, "coef": final.coef, "bias": final.bias}}

@@ -5,8 +5,9 @@ holds the statement that answers (`answer_phrases` of the gold set), where its s
 from, and whether it says things an answer must never say. All pure functions over plain
 values; `evals.answers` feeds them with real answers.
 
-- `has_required`: the answer text (markers removed, whitespace collapsed) contains one of the
-  question's required statements.
+- `has_required`: the answer text contains one of the question's required statements,
+  compared as `evals.judgements.states_answer` does (whitespace collapsed, case folded, [n]
+  markers left in place: the text as a user or a check reads it).
 - `relevant_share`: share of the answer's sentences whose citations point to a passage judged
   relevant for the question.
 - `states_question`: a sentence of the answer is a question.
@@ -25,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from evals.judgements import collapse_ws
+from evals.judgements import answer_key, collapse_ws
 from rag.text import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
@@ -38,9 +39,9 @@ def plain(text: str) -> str:
 
 
 def has_required(answer_text: str, phrases: Sequence[str]) -> bool:
-    """The answer contains one of the required statements (exact, whitespace-insensitive)."""
-    text = plain(answer_text)
-    return any(collapse_ws(p) in text for p in phrases if p.strip())
+    """The answer contains one of the required statements (whitespace and case insensitive)."""
+    text = answer_key(answer_text)
+    return any(answer_key(p) in text for p in phrases if p.strip())
 
 
 def answer_sentences(answer_text: str) -> list[str]:

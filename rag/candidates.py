@@ -81,7 +81,7 @@ def feature_rows(
         sims[shown] = found
     best_sim = float(sims.max())
     top_dense = hits[0].dense_score
-    rows = []
+    rows: list[tuple[Hit, Unit, tuple[float, ...]]] = []
     for (h, u), sim in zip(pairs, sims, strict=True):
         lex = len(q_terms & terms(u.text)) / len(q_terms) if q_terms else 0.0
         gap = 0.0

@@ -66,7 +66,9 @@ def _lead(ranked: Sequence[Candidate]) -> Candidate | None:
     return next((c for c in ranked if c.unit.prose and not c.registry), None)
 
 
-def _by_source(cands: Sequence[Candidate], exclude: set[tuple[str, int]]) -> dict[str, list[Candidate]]:
+def _by_source(
+    cands: Sequence[Candidate], exclude: set[tuple[str, int]]
+) -> dict[str, list[Candidate]]:
     """Candidates grouped by who says it (municipality or publisher), best source first."""
     groups: dict[str, list[Candidate]] = {}
     for c in cands:
@@ -179,7 +181,9 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
     elif shape == "visions":
         items += _visions(pool, lead, limits)
     elif shape == "table":
-        items += _grouped_items("example", docs, lead, Limits(sources=2, per_source=1), floor, False)
+        items += _grouped_items(
+            "example", docs, lead, Limits(sources=2, per_source=1), floor, False
+        )
         items += _rows(pool, question, limits.rows)
     else:
         ctx = Limits(sources=limits.context, per_source=2)
@@ -215,8 +219,12 @@ class ShapedAnswerer:
             return "fact"
         return self.shapes.detect(question, q_vec).shape
 
-    def ranked(self, question: str, hits: Sequence[Hit], q_vec: np.ndarray | None) -> list[Candidate]:
-        rows = feature_rows(self.terms(question), q_vec, hits[: self.candidates], self.terms, self.vectors)
+    def ranked(
+        self, question: str, hits: Sequence[Hit], q_vec: np.ndarray | None
+    ) -> list[Candidate]:
+        rows = feature_rows(
+            self.terms(question), q_vec, hits[: self.candidates], self.terms, self.vectors
+        )
         return score_candidates(rows, self.weights)
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:

@@ -195,7 +195,9 @@ def openai_like(settings: LLMSettings) -> ChatLLM:
     )
 
 
-def _chat_messages(question: str, hits: Sequence[Hit], shape: str | None = None) -> list[ChatMessage]:
+def _chat_messages(
+    question: str, hits: Sequence[Hit], shape: str | None = None
+) -> list[ChatMessage]:
     guidance = GUIDANCE.get(shape or "")
     return [
         ChatMessage(role=MessageRole(m["role"]), content=m["content"])

@@ -142,7 +142,9 @@ def render(question: str, draft: Draft, hits: Sequence[Hit]) -> Answer:
             n = citer.cite(item.cands[0], item.cands)
             cells = _row_cells(item.cands[0].hit, n)
             rows.append(cells)
-            parts.append(AnswerPart("row", " | ".join(v for _, v in cells), (n,), item.label, cells))
+            parts.append(
+                AnswerPart("row", " | ".join(v for _, v in cells), (n,), item.label, cells)
+            )
             continue
         if item.role != role and item.role in HEADINGS:
             lines += ["", HEADINGS[item.role]] if lines else [HEADINGS[item.role]]
@@ -156,5 +158,10 @@ def render(question: str, draft: Draft, hits: Sequence[Hit]) -> Answer:
         lines += (["", HEADINGS["row"]] if lines else [HEADINGS["row"]]) + _table(rows)
     text = "\n".join(lines).strip()
     return Answer(
-        question, text, tuple(citer.citations), hits=tuple(hits), shape=draft.shape, parts=tuple(parts)
+        question,
+        text,
+        tuple(citer.citations),
+        hits=tuple(hits),
+        shape=draft.shape,
+        parts=tuple(parts),
     )

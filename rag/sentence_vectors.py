@@ -63,7 +63,9 @@ class SentenceVectors:
         self.embed_s = 0.0  # time spent in the model (the bench's ingest ratio needs it)
 
     def key(self, text: str) -> str:
-        return hashlib.sha256(f"{self.embedder.name}\x1f{' '.join(text.split())}".encode()).hexdigest()
+        return hashlib.sha256(
+            f"{self.embedder.name}\x1f{' '.join(text.split())}".encode()
+        ).hexdigest()
 
     def _read(self, keys: Sequence[str]) -> dict[str, np.ndarray]:
         found = {k: v for k in keys if (v := self._memory.get(k)) is not None}
@@ -92,7 +94,10 @@ class SentenceVectors:
                 t0 = time.perf_counter()
                 vecs = self.embedder.embed_batch([t for _, t in part], kind="passage")
                 self.embed_s += time.perf_counter() - t0
-                rows = [(k, np.asarray(v, dtype=np.float32).tobytes()) for (k, _), v in zip(part, vecs, strict=True)]
+                rows = [
+                    (k, np.asarray(v, dtype=np.float32).tobytes())
+                    for (k, _), v in zip(part, vecs, strict=True)
+                ]
                 self._db.executemany("INSERT OR REPLACE INTO vec VALUES (?, ?)", rows)
                 self._db.commit()
             self.embedded += len(todo)

@@ -72,7 +72,7 @@ def classify(sentence: str, line: str, prev_line: str) -> Form:
     if s.endswith(":") or len(words) < MIN_WORDS:
         return "stub"
     bullet = bool(_BULLET.match(line.strip()))
-    own_line = line.strip() == s or bullet and _BULLET.sub("", line.strip()) == s
+    own_line = line.strip() == s or (bullet and _BULLET.sub("", line.strip()) == s)
     if bullet and own_line:
         return "item"
     if own_line and s.rstrip(_CLOSERS)[-1:] not in _END:

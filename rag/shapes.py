@@ -48,8 +48,7 @@ GUIDANCE = {
     "Reihenfolge der Quellen; nenne bei jedem Schritt, wer ihn empfiehlt oder umgesetzt hat.",
     "visions": "Zitiere die Visionen und Leitbilder wörtlich in Anführungszeichen, jeweils "
     "mit Kommune und Jahr, nach Kommunen gegliedert.",
-    "fields": "Nenne die Handlungsfelder als Liste und zu jedem, welche Kommunen es gewählt "
-    "haben.",
+    "fields": "Nenne die Handlungsfelder als Liste und zu jedem, welche Kommunen es gewählt haben.",
     "fact": "Beginne mit dem Satz, der die Frage beantwortet; danach höchstens zwei Sätze "
     "Zusammenhang.",
     "table": "Antworte mit einer Liste der passenden Kommunen (Kommune, Land, Art, Jahr, "
@@ -104,7 +103,10 @@ class ShapeModel:
         p = np.exp(logits - logits.max())
         p /= p.sum()
         best = int(np.argmax(p))
-        return ShapeGuess(self.classes[best], {c: round(float(v), 3) for c, v in zip(self.classes, p, strict=True)})
+        return ShapeGuess(
+            self.classes[best],
+            {c: round(float(v), 3) for c, v in zip(self.classes, p, strict=True)},
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -35,7 +35,10 @@ def test_a_question_is_detected_with_or_without_marker() -> None:
 
 
 def test_relevant_share_counts_marked_sentences_only() -> None:
-    assert answer_sentences("A ist gut [1]. B ist schlecht [2].") == ["A ist gut [1].", "B ist schlecht [2]."]
+    assert answer_sentences("A ist gut [1]. B ist schlecht [2].") == [
+        "A ist gut [1].",
+        "B ist schlecht [2].",
+    ]
     assert relevant_share("A ist gut [1]. B ist schlecht [2]. Ohne Marke.", lambda n: n == 1) == 0.5
     assert relevant_share("Ohne Marke.", lambda n: True) == 0.0
 
@@ -49,11 +52,20 @@ def test_registry_prose_by_role_or_anywhere_without_parts() -> None:
 
 
 def test_summarise_per_mode_and_kind() -> None:
-    row = {"mode": "shaped", "kind": "fact", "required": True, "relevant": 1.0,
-           "question_stated": False, "registry_prose": False}
-    rows = [row, {**row, "required": False, "relevant": 0.0, "question_stated": True},
-            {**row, "kind": "registry", "required": None, "registry_prose": True},
-            {**row, "mode": "baseline", "registry_prose": True}]
+    row = {
+        "mode": "shaped",
+        "kind": "fact",
+        "required": True,
+        "relevant": 1.0,
+        "question_stated": False,
+        "registry_prose": False,
+    }
+    rows = [
+        row,
+        {**row, "required": False, "relevant": 0.0, "question_stated": True},
+        {**row, "kind": "registry", "required": None, "registry_prose": True},
+        {**row, "mode": "baseline", "registry_prose": True},
+    ]
     s = summarise(rows)
     shaped = s["shaped"]
     assert shaped["overall"]["required"] == 0.5 and shaped["overall"]["n_judged"] == 2

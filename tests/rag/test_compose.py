@@ -30,8 +30,13 @@ def query(q: str) -> np.ndarray:
 
 
 def hit(rank: int, text: str, doc_id: str, mun: str | None = None, **kw: object) -> Hit:
-    doc = DocMeta(doc_id, kw.pop("title", f"Strategie {doc_id}"), municipality=mun,  # type: ignore[arg-type]
-                  url=f"https://x/{doc_id}", **kw)  # type: ignore[arg-type]
+    doc = DocMeta(
+        doc_id,
+        kw.pop("title", f"Strategie {doc_id}"),
+        municipality=mun,  # type: ignore[arg-type]
+        url=f"https://x/{doc_id}",
+        **kw,
+    )  # type: ignore[arg-type]
     return Hit(rank, 1.0 / rank, Passage(f"c{rank}", doc, text, ""), dense_score=0.9)
 
 
@@ -45,9 +50,23 @@ SEED = (
 )
 HITS = [
     hit(1, SEED, "dabb", publisher="DABB"),
-    hit(2, "Guben hat vier Zielbilder für die Stadt formuliert. Die Vision lautet: Grenzenlos smart.", "guben", "Guben", year=2023),
-    hit(3, "Hamburg (Stadt, Hamburg), 2020: Digitalstrategie für Hamburg.", "registry-hamburg", "Hamburg",
-        source_type="registry", state="Hamburg", kind="Stadt", year=2020),
+    hit(
+        2,
+        "Guben hat vier Zielbilder für die Stadt formuliert. Die Vision lautet: Grenzenlos smart.",
+        "guben",
+        "Guben",
+        year=2023,
+    ),
+    hit(
+        3,
+        "Hamburg (Stadt, Hamburg), 2020: Digitalstrategie für Hamburg.",
+        "registry-hamburg",
+        "Hamburg",
+        source_type="registry",
+        state="Hamburg",
+        kind="Stadt",
+        year=2020,
+    ),
 ]
 
 
@@ -55,7 +74,7 @@ class FixedShape:
     def __init__(self, shape: str) -> None:
         self.shape = shape
 
-    def detect(self, question: str, vector: np.ndarray):  # noqa: ANN201
+    def detect(self, question: str, vector: np.ndarray):
         return type("G", (), {"shape": self.shape})()
 
 
@@ -98,7 +117,11 @@ def test_steps_list_the_items_in_order_with_who_recommends() -> None:
     steps = [p for p in ans.parts if p.role == "step"]
     assert steps and steps[0].label == "DABB"
     text = ans.text
-    assert text.index("Identifizieren") < text.index("Entwickeln einer Roadmap") < text.index("Planung")
+    assert (
+        text.index("Identifizieren")
+        < text.index("Entwickeln einer Roadmap")
+        < text.index("Planung")
+    )
     assert ans.parts[0].role == "lead"
 
 
@@ -125,14 +148,22 @@ def test_lead_is_the_best_statement_verbatim() -> None:
     draft = compose(
         "Womit beginnt die Strategieentwicklung?",
         "fact",
-        answerer("fact").ranked("Womit beginnt die Strategieentwicklung?", HITS, query("Strategieentwicklung")),
+        answerer("fact").ranked(
+            "Womit beginnt die Strategieentwicklung?", HITS, query("Strategieentwicklung")
+        ),
         answerer("fact").limits,
     )
     lead = draft.items[0]
     assert lead.role == "lead"
-    assert lead.cands[0].unit.text == "Am Anfang der Strategieentwicklung steht die Digitalisierungsvision der Kommune."
+    assert (
+        lead.cands[0].unit.text
+        == "Am Anfang der Strategieentwicklung steht die Digitalisierungsvision der Kommune."
+    )
 
 
 def test_with_marker_keeps_the_marker_inside_the_sentence() -> None:
     assert with_marker("Bis 2030 kommt Glasfaser!", 3) == "Bis 2030 kommt Glasfaser [3]!"
-    assert split_sentences(with_marker("Eins.", 1) + " " + with_marker("Zwei.", 2)) == ["Eins [1].", "Zwei [2]."]
+    assert split_sentences(with_marker("Eins.", 1) + " " + with_marker("Zwei.", 2)) == [
+        "Eins [1].",
+        "Zwei [2].",
+    ]

@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from rag.shapes import SHAPES, ShapeModel, fit_softmax, form_features, question_features, standardise
+from rag.shapes import (
+    SHAPES,
+    ShapeModel,
+    fit_softmax,
+    form_features,
+    question_features,
+    standardise,
+)
 
 pytestmark = pytest.mark.unit
 

@@ -25,10 +25,14 @@ def test_parts_render_as_lead_numbered_steps_and_table() -> None:
 
 
 def test_answer_without_parts_shows_its_lines() -> None:
-    assert answer_blocks(Answer("F", "Eins [1].\nZwei [2].")) == ["Eins **\\[1\\]**\\.\n\nZwei **\\[2\\]**\\."]
+    assert answer_blocks(Answer("F", "Eins [1].\nZwei [2].")) == [
+        "Eins **\\[1\\]**\\.\n\nZwei **\\[2\\]**\\."
+    ]
 
 
 def test_unsafe_link_is_not_a_link() -> None:
-    row = AnswerPart("row", "x", (1,), "X", (("Kommune", "X"), ("Quelle", "javascript:alert(1) [1]")))
+    row = AnswerPart(
+        "row", "x", (1,), "X", (("Kommune", "X"), ("Quelle", "javascript:alert(1) [1]"))
+    )
     block = answer_blocks(Answer("F", "t", parts=(row,)))[0]
     assert "](javascript" not in block

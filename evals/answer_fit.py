@@ -136,9 +136,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open_kompass(Path(args.data_dir) if args.data_dir else None, Path(args.cache_dir)) as k:
         data = prepare(k, questions)
         cv = cross_validate(data, k.extractive)
-        final = fit_weights(data)
+        best = max(masks(), key=lambda name: cv[name])  # the alternative kept: best by CV
+        final = fit_weights(data, masks()[best])
     result = {
         "cv_required": cv,
+        "chosen": best,
         "weights": {"features": FEATURES, "coef": final.coef, "bias": final.bias},
     }
     print(json.dumps(result, indent=1, ensure_ascii=False))
@@ -149,7 +151,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "coef": list(final.coef),
             "bias": final.bias,
         }
-        model["weights_cv"] = cv
+        model["weights_cv"] = {**cv, "chosen": best}
         MODEL_PATH.write_text(json.dumps(model, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0
 

@@ -42,7 +42,8 @@ class Limits:
     """How much of each part an answer shows."""
 
     sources: int = 3  # examples / steps from this many sources
-    per_source: int = 4  # sentences or list items per source
+    per_source: int = 2  # sentences or list items per source (at least)
+    budget: int = 6  # sentences or list items in all (several sources share it)
     rows: int = 8  # registry rows in a table
     visions: int = 6
     context: int = 3
@@ -108,10 +109,13 @@ def _grouped_items(
     exclude = {lead.key} if lead else set()
     ok = [c for c in pool if (c.unit.listable if lists else c.unit.prose) and c.score >= floor]
     items: list[Item] = []
-    for label, cands in list(_by_source(ok, exclude).items())[: limits.sources]:
+    groups = list(_by_source(ok, exclude).items())[: limits.sources]
+    # One source (a question about one municipality) may fill the whole budget.
+    per_source = max(limits.per_source, -(-limits.budget // max(1, len(groups))))
+    for label, cands in groups:
         chosen: dict[tuple[str, int], Candidate] = {}
         for c in cands:
-            if len(chosen) >= limits.per_source:
+            if len(chosen) >= per_source:
                 break
             run = _list_run(c, pool, limits.list_run) if lists else [c]
             chosen.update({x.key: x for x in run if x.key not in exclude})
@@ -186,7 +190,7 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
         )
         items += _rows(pool, question, limits.rows)
     else:
-        ctx = Limits(sources=limits.context, per_source=2)
+        ctx = Limits(sources=limits.context, per_source=2, budget=limits.budget)
         items += _grouped_items("context", docs, lead, ctx, floor, lists=False)
     return Draft(shape, tuple(items))
 
@@ -202,7 +206,7 @@ class ShapedAnswerer:
         shapes: ShapeModel | None = None,
         weights: Weights | None = None,
         min_dense: float = 0.80,
-        candidates: int = 10,
+        candidates: int = 12,
         limits: Limits | None = None,
     ) -> None:
         self.terms = terms

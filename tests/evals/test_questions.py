@@ -1,4 +1,8 @@
-"""The German gold set: well-formed, grounded in the shipped corpus, honestly paraphrased."""
+"""The German gold sets: well-formed, grounded in the shipped corpus, honestly paraphrased.
+
+`questions.jsonl` is the development gold set; `questions-heldout.jsonl` is the held-out set
+used only for final reporting (evals/ANSWERS-GOLD.md). Both pass the same checks.
+"""
 
 from __future__ import annotations
 
@@ -30,6 +34,9 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
+HELDOUT = ROOT / "evals" / "questions-heldout.jsonl"
+SETS = {"gold": QUESTIONS, "heldout": HELDOUT}
+over_sets = pytest.mark.parametrize("name", sorted(SETS))
 DOCUMENTS = ROOT / "corpus" / "documents.csv"
 REGISTRY = ROOT / "corpus" / "sources.csv"
 REGISTRY_FIELDS = ("title", "municipality", "vision_slogan")
@@ -41,8 +48,8 @@ MAX_ANSWER_DOCS = 3
 
 
 @cache
-def questions() -> tuple[Question, ...]:
-    return tuple(load_questions(QUESTIONS))
+def questions(name: str = "gold") -> tuple[Question, ...]:
+    return tuple(load_questions(SETS[name]))
 
 
 @cache
@@ -87,26 +94,42 @@ def test_gold_set_size_ids_and_kinds() -> None:
     assert kinds["registry"] >= 12
 
 
-def test_at_least_half_paraphrased() -> None:
-    qs = questions()
+def test_heldout_set_is_new_sized_and_covers_every_kind() -> None:
+    held, gold = questions("heldout"), questions()
+    assert 40 <= len(held) <= 50
+    kinds = Counter(q.kind for q in held)
+    assert set(kinds) == KINDS, kinds
+    assert min(kinds.values()) >= 4, kinds
+    assert not {q.id for q in held} & {q.id for q in gold}
+    assert not {answer_key(q.question) for q in held} & {answer_key(q.question) for q in gold}
+
+
+@over_sets
+def test_at_least_half_paraphrased(name: str) -> None:
+    qs = questions(name)
     assert sum(q.paraphrased for q in qs) * 2 >= len(qs)
 
 
-def test_comparison_questions_span_several_sources() -> None:
-    narrow = [q.id for q in questions() if q.kind == "comparison" and len(q.relevant) < 2]
+@over_sets
+def test_comparison_questions_span_several_sources(name: str) -> None:
+    narrow = [q.id for q in questions(name) if q.kind == "comparison" and len(q.relevant) < 2]
     assert narrow == []
 
 
-def test_every_doc_id_exists() -> None:
+@over_sets
+def test_every_doc_id_exists(name: str) -> None:
     known = set(document_texts()) | set(registry_fields())
-    unknown = [(q.id, e.doc_id) for q in questions() for e in q.relevant if e.doc_id not in known]
+    unknown = [
+        (q.id, e.doc_id) for q in questions(name) for e in q.relevant if e.doc_id not in known
+    ]
     assert unknown == []
 
 
-def test_every_phrase_occurs_in_its_document() -> None:
+@over_sets
+def test_every_phrase_occurs_in_its_document(name: str) -> None:
     docs, registry = document_texts(), registry_fields()
     missing = []
-    for q in questions():
+    for q in questions(name):
         for entry in q.relevant:
             for phrase in entry.phrases:
                 needle = collapse_ws(phrase)
@@ -119,12 +142,13 @@ def test_every_phrase_occurs_in_its_document() -> None:
     assert missing == []
 
 
-def test_document_phrases_fit_in_one_line_or_page() -> None:
+@over_sets
+def test_document_phrases_fit_in_one_line_or_page(name: str) -> None:
     # A phrase spanning a Markdown line break or a PDF page boundary may be cut by chunking.
     units = document_units()
     split = [
         (q.id, e.doc_id, p)
-        for q in questions()
+        for q in questions(name)
         for e in q.relevant
         if e.doc_id in units
         for p in e.phrases
@@ -133,9 +157,10 @@ def test_document_phrases_fit_in_one_line_or_page() -> None:
     assert split == []
 
 
-def test_phrases_are_plain_prose_of_sensible_length() -> None:
+@over_sets
+def test_phrases_are_plain_prose_of_sensible_length(name: str) -> None:
     bad = []
-    for q in questions():
+    for q in questions(name):
         for entry in q.relevant:
             # Registry titles are terse ("Digitalisierungsstrategie Potsdam-Mittelmark").
             low = 2 if entry.doc_id.startswith("registry-") else 3
@@ -146,9 +171,10 @@ def test_phrases_are_plain_prose_of_sensible_length() -> None:
     assert bad == []
 
 
-def test_paraphrased_questions_do_not_copy_their_answers() -> None:
+@over_sets
+def test_paraphrased_questions_do_not_copy_their_answers(name: str) -> None:
     copied = []
-    for q in questions():
+    for q in questions(name):
         if q.paraphrased:
             run = shared_word_run(q.question, [p for e in q.relevant for p in e.phrases])
             if run is not None:
@@ -181,31 +207,35 @@ def answer_phrase_docs(phrase: str) -> set[str]:
     return {doc_id for doc_id, unit in indexed_units() if needle in unit}
 
 
-def test_every_question_has_answer_phrases() -> None:
-    assert [q.id for q in questions() if not q.answer_phrases] == []
+@over_sets
+def test_every_question_has_answer_phrases(name: str) -> None:
+    assert [q.id for q in questions(name) if not q.answer_phrases] == []
 
 
-def test_answer_phrases_occur_in_one_line_page_or_registry_record() -> None:
+@over_sets
+def test_answer_phrases_occur_in_one_line_page_or_registry_record(name: str) -> None:
     missing = [
-        (q.id, p) for q in questions() for p in q.answer_phrases if not answer_phrase_docs(p)
+        (q.id, p) for q in questions(name) for p in q.answer_phrases if not answer_phrase_docs(p)
     ]
     assert missing == []
 
 
-def test_answer_phrases_are_specific() -> None:
+@over_sets
+def test_answer_phrases_are_specific(name: str) -> None:
     wide = [
         (q.id, p)
-        for q in questions()
+        for q in questions(name)
         for p in q.answer_phrases
         if len(answer_phrase_docs(p)) > MAX_ANSWER_DOCS
     ]
     assert wide == []
 
 
-def test_answer_phrases_are_plain_prose_of_sensible_length() -> None:
+@over_sets
+def test_answer_phrases_are_plain_prose_of_sensible_length(name: str) -> None:
     # One word only for a number ("16.783" inhabitants); otherwise 2 to 16 words.
     bad = []
-    for q in questions():
+    for q in questions(name):
         for p in q.answer_phrases:
             n_words = len(p.split())
             low = 1 if any(ch.isdigit() for ch in p) else 2
@@ -216,10 +246,11 @@ def test_answer_phrases_are_plain_prose_of_sensible_length() -> None:
     assert bad == []
 
 
-def test_paraphrased_questions_do_not_copy_their_answer_phrases() -> None:
+@over_sets
+def test_paraphrased_questions_do_not_copy_their_answer_phrases(name: str) -> None:
     copied = [
         (q.id, run)
-        for q in questions()
+        for q in questions(name)
         if q.paraphrased and (run := shared_word_run(q.question, q.answer_phrases)) is not None
     ]
     assert copied == []

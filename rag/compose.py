@@ -63,8 +63,14 @@ def _about_municipalities(question: str, shape: str) -> bool:
     return shape in REGISTRY_SHAPES or not facets.filters.empty
 
 
+LEAD_SOURCES = 3  # the lead comes from the best few retrieved passages ("the best source")
+
+
 def _lead(ranked: Sequence[Candidate]) -> Candidate | None:
-    return next((c for c in ranked if c.unit.prose and not c.registry), None)
+    """The best statement of the top retrieved passages (any passage if they have none)."""
+    docs = [c for c in ranked if c.unit.prose and not c.registry]
+    ranks = sorted({c.hit.rank for c in docs})[:LEAD_SOURCES]
+    return next((c for c in docs if c.hit.rank in ranks), docs[0] if docs else None)
 
 
 def _by_source(

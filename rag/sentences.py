@@ -22,11 +22,13 @@ from dataclasses import dataclass
 
 from rag.text import sentence_spans
 
-Form = str  # "statement" | "item" | "question" | "stub" | "heading"
+Form = str  # statement | item | question | stub | heading | fragment | reference
 _BULLET = re.compile(r"^(?:[-–—•·*▪►‣○●]|\d{1,2}[.)]|[a-z][.)])\s+")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 _END = frozenset(".!…")
 _CLOSERS = "\"'“”»«)]"
+_REFERENCE = re.compile(r"\((?:19|20)\d\d[a-z]?\)")
+_INITIAL = re.compile(r"\b[A-ZÄÖÜ]\.,? ")
 MIN_WORDS = 4  # fewer content words state nothing on their own ("Bildung", "Ziele:")
 MAX_CHARS = 420
 
@@ -71,10 +73,17 @@ def classify(sentence: str, line: str, prev_line: str) -> Form:
         return "question"
     if s.endswith(":") or len(words) < MIN_WORDS:
         return "stub"
+    letters = [ch for ch in s if ch.isalpha()]
+    if sum(ch.isupper() for ch in letters) > 0.4 * len(letters) or "|" in s:
+        return "heading"  # running heads, footers, table lines ("DIGITALE AGENDA | STADT ULM")
+    if _REFERENCE.search(s) and _INITIAL.search(s):
+        return "reference"  # a bibliography entry ("Ruf, H., & Kober, P. (2019). …")
     bullet = bool(_BULLET.match(line.strip()))
     own_line = line.strip() == s or (bullet and _BULLET.sub("", line.strip()) == s)
     if bullet and own_line:
         return "item"
+    if s.rstrip(_CLOSERS)[-1:] not in _END and not own_line:
+        return "fragment"  # no sentence end inside running text: a cut, a footer, a caption
     if own_line and s.rstrip(_CLOSERS)[-1:] not in _END:
         # A line of its own without a sentence end: a list line after a stub, else a heading.
         prev = prev_line.strip()
@@ -93,12 +102,12 @@ def units(text: str) -> list[Unit]:
     out: list[Unit] = []
     for a, b in sentence_spans(text):
         a = _strip_bullet(text, a, b)
+        if not text[a:b].strip():
+            continue
+        line, prev = _line_of(text, a, b)
+        form = classify(text[a:b], line, prev)  # the whole sentence, before any cut
         if b - a > MAX_CHARS:
             cut = text.rfind(" ", a, a + MAX_CHARS)
             b = cut if cut > a else a + MAX_CHARS
-        piece = text[a:b]
-        if not piece.strip():
-            continue
-        line, prev = _line_of(text, a, b)
-        out.append(Unit(a, b, piece, classify(piece, line, prev), len(out)))
+        out.append(Unit(a, b, text[a:b], form, len(out)))
     return out

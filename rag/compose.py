@@ -44,6 +44,7 @@ class Limits:
     sources: int = 3  # examples / steps from this many sources
     per_source: int = 2  # sentences or list items per source (at least)
     budget: int = 6  # sentences or list items in all (several sources share it)
+    max_rank: int = 8  # steps, fields and context come from hits up to this rank
     rows: int = 8  # registry rows in a table
     visions: int = 6
     context: int = 3
@@ -63,7 +64,7 @@ def _about_municipalities(question: str, shape: str) -> bool:
     return shape in REGISTRY_SHAPES or not facets.filters.empty
 
 
-LEAD_SOURCES = 3  # the lead comes from the best few retrieved passages ("the best source")
+LEAD_SOURCES = 1  # the lead comes from the best few retrieved passages ("the best source")
 
 
 def _lead(ranked: Sequence[Candidate]) -> Candidate | None:
@@ -113,7 +114,13 @@ def _grouped_items(
     """Per source (best first, at most `limits.sources`), its best sentences (and their list
     runs when `lists`), in passage order: one Item per passage."""
     exclude = {lead.key} if lead else set()
-    ok = [c for c in pool if (c.unit.listable if lists else c.unit.prose) and c.score >= floor]
+    ok = [
+        c
+        for c in pool
+        if (c.unit.listable if lists else c.unit.prose)
+        and c.score >= floor
+        and c.hit.rank <= limits.max_rank
+    ]
     items: list[Item] = []
     groups = list(_by_source(ok, exclude).items())[: limits.sources]
     # One source (a question about one municipality) may fill the whole budget.
@@ -196,7 +203,9 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
         )
         items += _rows(pool, question, limits.rows)
     else:
-        ctx = Limits(sources=limits.context, per_source=2, budget=limits.budget)
+        ctx = Limits(
+            sources=limits.context, per_source=2, budget=limits.budget, max_rank=limits.max_rank
+        )
         items += _grouped_items("context", docs, lead, ctx, floor, lists=False)
     return Draft(shape, tuple(items))
 

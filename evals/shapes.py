@@ -191,11 +191,32 @@ def train(questions: Path, write: bool = False) -> dict[str, Any]:
     return {"questions": len(gold), "examples": len(extra), "cv": results}
 
 
+def score(questions: Path) -> dict[str, Any]:
+    """The shipped model against the kind-derived shapes of another question file (reporting
+    only: a held-out set is never trained or tuned on). Its questions have no "fields"
+    annotation, so a "fields" guess counts as wrong."""
+    from rag.sentence_vectors import sentence_embedder
+
+    model = ShapeModel.load()
+    if model is None:
+        raise ValueError("no shape model in rag/answer_model.json")
+    rows = gold_labels(questions)
+    vecs = QuestionVectors(sentence_embedder(EmbeddingSettings())).embed([q for q, _ in rows])
+    pred = [model.detect(q, v).shape for (q, _), v in zip(rows, vecs, strict=True)]
+    y = np.asarray([SHAPES.index(s) for _, s in rows])
+    p = np.asarray([SHAPES.index(s) for s in pred])
+    return {"questions": len(rows), "accuracy": round(float((p == y).mean()), 3), "per_shape": per_class(y, p)}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m evals.shapes")
     ap.add_argument("--questions", default=str(EVALS / "questions.jsonl"))
     ap.add_argument("--write", action="store_true", help="write rag/answer_model.json")
+    ap.add_argument("--score", default=None, help="score the shipped model on this file only")
     args = ap.parse_args(argv)
+    if args.score:
+        print(json.dumps(score(Path(args.score)), indent=1, ensure_ascii=False))
+        return 0
     print(json.dumps(train(Path(args.questions), args.write), indent=1, ensure_ascii=False))
     return 0
 

@@ -205,7 +205,11 @@ def score(questions: Path) -> dict[str, Any]:
     pred = [model.detect(q, v).shape for (q, _), v in zip(rows, vecs, strict=True)]
     y = np.asarray([SHAPES.index(s) for _, s in rows])
     p = np.asarray([SHAPES.index(s) for s in pred])
-    return {"questions": len(rows), "accuracy": round(float((p == y).mean()), 3), "per_shape": per_class(y, p)}
+    return {
+        "questions": len(rows),
+        "accuracy": round(float((p == y).mean()), 3),
+        "per_shape": per_class(y, p),
+    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:

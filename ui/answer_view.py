@@ -6,7 +6,7 @@ are shown in bold, a table row's source is a link when it is http(s). Answers wi
 
 Example:
     >>> answer_blocks(Answer("F", "Satz [1].", parts=(AnswerPart("lead", "Satz [1].", (1,)),)))
-    ['Satz **\\\\[1\\\\]**.']
+    ['Satz **[1]**\\\\.']
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ _MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
 
 def marked(text: str) -> str:
     """Escaped text with its [n] markers in bold."""
-    return _MARKER.sub(r"**\\[\1\\]**", ui.escape_md(" ".join(text.split())))
+    return _MARKER.sub(r"**[\1]**", ui.escape_md(" ".join(text.split())))
 
 
 def text_markdown(text: str) -> str:
@@ -51,7 +51,7 @@ def _table(rows: list[AnswerPart]) -> str:
             if c == "Quelle":
                 url = ui.safe_url(value.rsplit(" [", 1)[0])
                 n = ", ".join(str(x) for x in r.cites)
-                value_md = f"[Link]({url}) **\\[{n}\\]**" if url else marked(value)
+                value_md = f"[Link]({url}) **[{n}]**" if url else marked(value)
             else:
                 value_md = ui.escape_md(value)
             out.append(value_md.replace("|", "\\|"))

@@ -18,15 +18,15 @@ def test_parts_render_as_lead_numbered_steps_and_table() -> None:
         AnswerPart("row", "x", (3,), "Ulm", (("Kommune", "Ulm"), ("Quelle", "https://ulm.de [3]"))),
     )
     blocks = answer_blocks(Answer("F", "egal", parts=parts))
-    assert blocks[0] == "Am Anfang steht die \\*Vision\\* **\\[1\\]**\\."
-    assert "1. Handlungsfelder identifizieren **\\[2\\]**\\. — *DABB*" in blocks[1]
+    assert blocks[0] == "Am Anfang steht die \\*Vision\\* **[1]**\\."
+    assert "1. Handlungsfelder identifizieren **[2]**\\. — *DABB*" in blocks[1]
     assert "2. Roadmap entwickeln" in blocks[1]
-    assert "| Ulm | [Link](https://ulm.de) **\\[3\\]** |" in blocks[2]
+    assert "| Ulm | [Link](https://ulm.de) **[3]** |" in blocks[2]
 
 
 def test_answer_without_parts_shows_its_lines() -> None:
     assert answer_blocks(Answer("F", "Eins [1].\nZwei [2].")) == [
-        "Eins **\\[1\\]**\\.\n\nZwei **\\[2\\]**\\."
+        "Eins **[1]**\\.\n\nZwei **[2]**\\."
     ]
 
 

@@ -63,12 +63,17 @@ def ingest_throughput(settings: Settings, embedder: Embedder) -> dict[str, Any]:
     batch = settings.embed.batch_size
     embedder.embed_batch(list(WARMUP), kind="passage")
     before = embed_rate(embedder, texts, batch)
-    summary = ingest(settings, rebuild=True, indexer=Indexer(settings, embedder=embedder))
+    indexer = Indexer(settings, embedder=embedder)
+    summary = ingest(settings, rebuild=True, indexer=indexer)
     if summary.failed:
         raise RuntimeError(f"ingest failed for {summary.failed}")
     after = embed_rate(embedder, texts, batch)
     ingest_rate = summary.embedded / summary.took_s
     raw = (before + after) / 2
+    # Ingest also embeds the passages' sentences for answers (rag.embedding.sentence_vectors): that is
+    # model time too, so the ratio compares all model time with the ingest's wall time.
+    sentence_s = indexer.sentences.embed_s
+    model_s = summary.embedded / raw + sentence_s
     return {
         "ingest_passages": summary.embedded,
         "ingest_s": round(summary.took_s, 2),
@@ -76,7 +81,9 @@ def ingest_throughput(settings: Settings, embedder: Embedder) -> dict[str, Any]:
         "embed_passages_per_s": round(raw, 2),
         "embed_passages_per_s_before_after": [round(before, 2), round(after, 2)],
         "embed_batch_size": batch,
-        "ingest_ratio": round(ingest_rate / raw, 3),
+        "sentences_embedded": indexer.sentences.embedded,
+        "sentence_embed_s": round(sentence_s, 2),
+        "ingest_ratio": round(model_s / summary.took_s, 3),
     }
 
 

@@ -190,17 +190,34 @@ def pdf_reading_sections(content: bytes) -> tuple[list[Section], list[Section]]:
 
     reading = read_pdf(content, known=corpus_vocabulary(str(ROOT / "corpus")))
     sections: list[Section] = []
-    path: list[tuple[int, str]] = []
+    # (level, text, page, has text under it); a heading superseded before any text came
+    # under it is document text (slides set whole lines in large type), never dropped.
+    path: list[tuple[int, str, int, bool]] = []
+
+    def add(heading: tuple[str, ...], text: str, page: int | None) -> None:
+        last = sections[-1] if sections else None
+        if last and last.heading_path == heading and last.page == page:
+            sections[-1] = Section(heading, f"{last.text}\n\n{text}", page)
+        else:
+            sections.append(Section(heading, text, page))
+
+    def close(level: int) -> None:
+        kept = [e for e in path if e[0] < level]
+        orphans = [e for e in path if e[0] >= level and not e[3]]
+        if orphans:
+            for lv, text, page, _ in orphans:
+                add(tuple(h for v, h, _, _ in kept if v < lv), text, page)
+            kept = [(lv, h, pg, True) for lv, h, pg, _ in kept]
+        path[:] = kept
+
     for block in reading.blocks:
         if block.kind == "heading":
-            path = [(lv, h) for lv, h in path if lv < block.level] + [(block.level, block.text)]
+            close(block.level)
+            path.append((block.level, block.text, block.page, False))
             continue
-        heading = tuple(h for _, h in path)
-        last = sections[-1] if sections else None
-        if last and last.heading_path == heading and last.page == block.page:
-            sections[-1] = Section(heading, f"{last.text}\n\n{block.text}", block.page)
-        else:
-            sections.append(Section(heading, block.text, block.page))
+        path[:] = [(lv, h, pg, True) for lv, h, pg, _ in path]
+        add(tuple(h for _, h, _, _ in path), block.text, block.page)
+    close(-1)
     removed = [Section((r.reason,), r.text, r.page) for r in reading.removed]
     return sections, removed
 

@@ -76,7 +76,8 @@ def ingest_throughput(
     embedder.embed_batch(list(WARMUP), kind="passage")
     before = embed_rate(embedder, sample, batch)
     writer = CachedEmbedder(embedder, embed_cache) if embed_cache else embedder
-    summary = ingest(settings, rebuild=True, indexer=Indexer(settings, embedder=writer))
+    indexer = Indexer(settings, embedder=writer)
+    summary = ingest(settings, rebuild=True, indexer=indexer)
     if summary.failed:
         raise RuntimeError(f"ingest failed for {summary.failed}")
     after = embed_rate(embedder, sample, batch)
@@ -92,6 +93,10 @@ def ingest_throughput(
             "ingest_ratio": None,
         }
     ingest_rate = summary.embedded / summary.took_s
+    # Ingest also embeds the passages' sentences for answers (rag.embedding.sentence_vectors):
+    # that is model time too, so the ratio compares all model time with the ingest's wall time.
+    sentence_s = indexer.sentences.embed_s
+    model_s = summary.embedded / raw + sentence_s
     return {
         "ingest_passages": summary.embedded,
         "ingest_s": round(summary.took_s, 2),
@@ -99,7 +104,9 @@ def ingest_throughput(
         "embed_passages_per_s": round(raw, 2),
         "embed_passages_per_s_before_after": [round(before, 2), round(after, 2)],
         "embed_batch_size": batch,
-        "ingest_ratio": round(ingest_rate / raw, 3),
+        "sentences_embedded": indexer.sentences.embedded,
+        "sentence_embed_s": round(sentence_s, 2),
+        "ingest_ratio": round(model_s / summary.took_s, 3),
     }
 
 

@@ -362,6 +362,10 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / "REPORT.md"
     text = render_report(results, keep_notes(path), default_name)
+    if path.exists():  # the answer evaluation's section (evals.answer_report) stays
+        from evals.answer_report import keep_block
+
+        text = keep_block(path.read_text(encoding="utf-8"), text)
     plot(results, out_dir / PLOT, default_name)
     path.write_text(text, encoding="utf-8")
     return path

@@ -33,6 +33,7 @@ from rag.core.errors import KompassError, ParseError
 from rag.core.records import DocMeta, Passage
 from rag.core.settings import Settings
 from rag.embedding import Embedder, make_embedder
+from rag.embedding.sentence_vectors import SentenceVectors, open_sentence_vectors, passage_sentences
 from rag.embedding.sparse import KeywordEncoder
 from rag.index.factory import open_store
 from rag.index.schema import Manifest
@@ -126,9 +127,11 @@ class Indexer:
         store: IndexStore | None = None,
         embedder: Embedder | None = None,
         keywords: KeywordEncoder | None = None,
+        sentences: SentenceVectors | None = None,
     ) -> None:
         self.settings = settings
         self.embedder = embedder or make_embedder(settings.embed)
+        self._sentences = sentences
         self.keywords = keywords or KeywordEncoder(compounds=settings.retrieval.compounds)
         c = settings.chunk
         self.manifest = Manifest(
@@ -149,6 +152,14 @@ class Indexer:
         # each: per-document batches of 1 would waste most of the embedder's throughput).
         self._queue: list[tuple[str, Passage]] = []
         self._pending: dict[str, _Pending] = {}
+
+    @property
+    def sentences(self) -> SentenceVectors:
+        """Vectors of the passages' sentences for answers (rag.embedding.sentence_vectors),
+        opened on first use so a run that embeds nothing loads no sentence model."""
+        if self._sentences is None:
+            self._sentences = open_sentence_vectors(self.settings.data_dir, self.settings.embed)
+        return self._sentences
 
     def prepare(self, rebuild: bool = False) -> None:
         if rebuild:
@@ -242,6 +253,7 @@ class Indexer:
                 for i, p in enumerate(part)
             ]
         )
+        self.sentences.ensure(passage_sentences(part))
         for doc_id, _ in items:
             self._pending[doc_id].waiting -= 1
 

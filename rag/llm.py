@@ -39,6 +39,7 @@ from rag.citations import (
     renumber,
 )
 from rag.core.records import Answer, Citation, Hit
+from rag.shapes import GUIDANCE
 
 if TYPE_CHECKING:
     from rag.core.settings import LLMSettings, Settings
@@ -173,11 +174,23 @@ def configured_chat(settings: LLMSettings) -> ChatLLM | None:
         return None
 
 
-def _chat_messages(question: str, hits: Sequence[Hit]) -> list[ChatMessage]:
+def _chat_messages(
+    question: str, hits: Sequence[Hit], shape: str | None = None
+) -> list[ChatMessage]:
+    guidance = GUIDANCE.get(shape or "")
     return [
         ChatMessage(role=MessageRole(m["role"]), content=m["content"])
-        for m in build_messages(question, hits)
+        for m in build_messages(question, hits, guidance)
     ]
+
+
+def _sources(base: Answer, hits: Sequence[Hit], n: int) -> list[Hit]:
+    """The passages the extractive answer selected (in its citation order), then the other
+    top hits, at most n: the LLM works from the same material as the extractive answer."""
+    chosen: dict[str, Hit] = {}
+    for hit in [c.hit for c in base.citations] + list(hits):
+        chosen.setdefault(hit.passage.chunk_id, hit)
+    return list(chosen.values())[:n]
 
 
 class LLMAnswerer:
@@ -208,10 +221,10 @@ class LLMAnswerer:
         start = time.monotonic()
         hits = list(hits)
         base = self.extractive(question, hits)
-        sources = hits[: self.max_sources]
+        sources = _sources(base, hits, self.max_sources)
         if not base.citations or not sources:
             return _took(base, start)
-        messages = _chat_messages(question, sources)
+        messages = _chat_messages(question, sources, base.shape)
 
         def produce(put: _Put, cancelled: threading.Event) -> None:
             put(self.llm.chat(messages).message.content or "")
@@ -240,11 +253,11 @@ class LLMAnswerer:
     def _stream(self, question: str, hits: list[Hit]) -> Generator[str, None, Answer]:
         start = time.monotonic()
         base = self.extractive(question, hits)
-        sources = hits[: self.max_sources]
+        sources = _sources(base, hits, self.max_sources)
         if not base.citations or not sources:
             yield from [base.text] if base.text else []
             return _took(base, start)
-        messages = _chat_messages(question, sources)
+        messages = _chat_messages(question, sources, base.shape)
         checker, renderer, parts = ClaimChecker(len(sources)), ClaimRenderer(), []
         failure: str | None = None
 
@@ -298,7 +311,9 @@ def _fallback(base: Answer, start: float, note: str) -> Answer:
 def _llm_answer(
     base: Answer, start: float, text: str, citations: tuple[Citation, ...], note: str | None
 ) -> Answer:
-    answer = Answer(base.question, text, citations, mode="llm", note=note, hits=base.hits)
+    answer = Answer(
+        base.question, text, citations, mode="llm", note=note, hits=base.hits, shape=base.shape
+    )
     return _took(answer, start)
 
 

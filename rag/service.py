@@ -14,14 +14,17 @@ from dataclasses import replace
 from typing import Any
 
 from rag.answer import Answerer, AnswerStream, ExtractiveAnswerer
+from rag.compose import ShapedAnswerer
 from rag.core.errors import IndexMismatchError
 from rag.core.records import Answer, SearchFilters
 from rag.core.settings import Settings
 from rag.embedding import Embedder, dense_floor, embedder_note, make_embedder
+from rag.embedding.sentence_vectors import SentenceVectors, open_sentence_vectors
 from rag.embedding.sparse import KeywordEncoder
 from rag.index.factory import open_store
 from rag.index.store import IndexStore
 from rag.retrieval import Retriever, SearchResult, check_manifest
+from rag.shapes import ShapeModel
 
 
 class Kompass:
@@ -54,10 +57,31 @@ class Kompass:
                 self.store.close()
             raise
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
-        self.extractive = ExtractiveAnswerer(
-            self.keywords.terms, dense_floor(self.embedder, settings.retrieval.min_dense_score)
-        )
+        self.sentences = self._sentence_vectors()
+        self.extractive = self._shaped()
         self.answerer: Answerer = answerer or self._default_answerer()
+
+    def _sentence_vectors(self) -> SentenceVectors:
+        return open_sentence_vectors(self.settings.data_dir, self.settings.embed, self.embedder)
+
+    def _shaped(self) -> ShapedAnswerer:
+        """The shaped extractive answerer; the question's sentence vector is the retriever's
+        (cached) query vector when both use the same model, else one small model call."""
+        same = self.sentences.embedder.name == self.embedder.name
+        query = self.retriever.query_vector if same else self.sentences.query
+        return ShapedAnswerer(
+            self.keywords.terms,
+            self.sentences.lookup,
+            query,
+            ShapeModel.load(),
+            min_dense=dense_floor(self.embedder, self.settings.retrieval.min_dense_score),
+        )
+
+    def baseline_answerer(self) -> ExtractiveAnswerer:
+        """The previous extractive answerer (shared words only), kept for the evaluation."""
+        return ExtractiveAnswerer(
+            self.keywords.terms, dense_floor(self.embedder, self.settings.retrieval.min_dense_score)
+        )
 
     def _default_answerer(self) -> Answerer:
         if not self.settings.llm.base_url:
@@ -99,6 +123,7 @@ class Kompass:
         return [row.to_json() for row in self.store.documents(with_text)]
 
     def close(self) -> None:
+        self.sentences.close()
         self.store.close()
 
     def __enter__(self) -> Kompass:

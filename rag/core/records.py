@@ -237,6 +237,28 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class AnswerPart:
+    """One part of a shaped answer, rendered (with its [n]) into `Answer.text` as well.
+
+    role: "lead" (the answering sentence), "step", "vision", "field", "example", "context"
+    or "row" (a registry entry of a table; `cells` holds its columns).
+    """
+
+    role: str
+    text: str
+    cites: tuple[int, ...] = ()
+    label: str | None = None  # who says it: municipality or publisher (and year)
+    cells: tuple[tuple[str, str], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"role": self.role, "text": self.text, "cites": list(self.cites)}
+        out["label"] = self.label
+        if self.cells:
+            out["cells"] = dict(self.cells)
+        return out
+
+
+@dataclass(frozen=True)
 class Answer:
     """A German answer whose sentences carry [n] markers that point into `citations`."""
 
@@ -248,6 +270,8 @@ class Answer:
     took_ms: float = 0.0
     hits: tuple[Hit, ...] = field(default=(), compare=False)
     boosts: tuple[SearchFilters, ...] = ()  # what the question named (rag.facets)
+    shape: str = "fact"  # "steps" | "visions" | "fields" | "fact" | "table" (rag.shapes)
+    parts: tuple[AnswerPart, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -257,6 +281,8 @@ class Answer:
             "answer": self.text,
             "citations": [c.to_json() for c in self.citations],
             "note": self.note,
+            "shape": self.shape,
+            "parts": [p.to_json() for p in self.parts],
         }
 
 

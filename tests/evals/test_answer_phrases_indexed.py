@@ -21,7 +21,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 SETS = ("questions.jsonl", "questions-heldout.jsonl")
-DEFAULT_MAX_CHARS = 2000  # rag.settings.ChunkSettings.max_chars
+DEFAULT_MAX_CHARS = 2000  # rag.core.settings.ChunkSettings.max_chars
 
 
 @cache

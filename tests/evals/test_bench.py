@@ -131,7 +131,7 @@ def test_bench_e2e_shape_with_the_hashing_embedder(tmp_path: Path) -> None:
     assert r["queries"] == 4 and r["ingest_passages"] > 300  # whole corpus (361 at 2000 chars)
     assert 0 < r["search_p50_ms"] <= r["search_p95_ms"]
     assert 0 < r["ask_p50_ms"] <= r["ask_p95_ms"]
-    assert r["ingest_ratio"] > 0 and r["answerer"] == "ExtractiveAnswerer"
+    assert r["ingest_ratio"] > 0 and r["answerer"] == "ShapedAnswerer"
     assert not (tmp_path / "unused").exists()  # built in its own temporary dir
 
 

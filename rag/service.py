@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from rag.answer import Answerer, AnswerStream, ExtractiveAnswerer
+from rag.answerable import Answerability, ScopeModel
 from rag.compose import ShapedAnswerer
 from rag.core.errors import IndexMismatchError
 from rag.core.records import Answer, SearchFilters
@@ -57,6 +58,7 @@ class Kompass:
                 self.store.close()
             raise
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
+        self.scope = ScopeModel.load(self.embedder.name)
         self.sentences = self._sentence_vectors()
         self.extractive = self._shaped()
         self.answerer: Answerer = answerer or self._default_answerer()
@@ -69,12 +71,17 @@ class Kompass:
         (cached) query vector when both use the same model, else one small model call."""
         same = self.sentences.embedder.name == self.embedder.name
         query = self.retriever.query_vector if same else self.sentences.query
+        floor = dense_floor(self.embedder, self.settings.retrieval.min_dense_score)
+        scoped = self.retriever.dense_top if self.settings.retrieval.mode != "sparse" else None
+        # A configured floor is the operator's explicit choice: it replaces the fitted model.
+        model = None if self.settings.retrieval.min_dense_score is not None else self.scope
         return ShapedAnswerer(
             self.keywords.terms,
             self.sentences.lookup,
             query,
             ShapeModel.load(),
-            min_dense=dense_floor(self.embedder, self.settings.retrieval.min_dense_score),
+            min_dense=floor,
+            answerable=Answerability(model, scoped, self.keywords.terms, floor),
         )
 
     def baseline_answerer(self) -> ExtractiveAnswerer:

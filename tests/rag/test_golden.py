@@ -61,6 +61,30 @@ def test_unrelated_question_is_not_answered(kompass: Kompass) -> None:
     assert answer.citations == () and answer.note == "Keine passende Quelle gefunden."
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Wo fangen wir an?",
+        "Wie formulieren wir eine Vision?",
+        "Welche Handlungsfelder wählen Kommunen wie wir?",
+    ],
+)
+def test_the_starter_questions_are_answered_with_citations(kompass: Kompass, question: str) -> None:
+    """The app's three starter questions are short and name little; read in the product's
+    scope they are answered (rag.answerable), never "Keine passende Quelle gefunden"."""
+    if kompass.scope is None:
+        pytest.skip("no fitted answerability model for this embedder (keyword rule)")
+    answer = kompass.ask(question)
+    assert answer.note is None and answer.citations, answer.text
+
+
+def test_off_topic_questions_are_refused_by_the_fitted_model(kompass: Kompass) -> None:
+    if kompass.scope is None:
+        pytest.skip("no fitted answerability model for this embedder (keyword rule)")
+    for question in ("Wie spät ist es gerade?", "Welcher Rotwein passt zu Wildgulasch?"):
+        assert kompass.ask(question).note == "Keine passende Quelle gefunden.", question
+
+
 def test_filters_apply_to_retrieval(kompass: Kompass) -> None:
     from rag.core.records import SearchFilters
 

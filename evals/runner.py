@@ -145,6 +145,7 @@ def run_eval(
     report_dir: str | Path | None = None,
     update_floor: bool = False,
     repeats: int = 3,
+    extras_all: bool = True,
 ) -> dict[str, Any]:
     """Evaluate configurations on the gold set; write results (and, unless quick, the report).
 
@@ -172,6 +173,8 @@ def run_eval(
         corpus_dir=corpus,
         cache_path=cache / "embeddings.sqlite",
         default=default,
+        full=extras_all,
+        repeats=repeats,
     )
     run = {
         "date": date.today().isoformat(),
@@ -260,6 +263,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="reuse query vectors across configurations (quality sweep; latency not valid)",
     )
+    ap.add_argument(
+        "--extras-default-only",
+        action="store_true",
+        help="misses' deep ranks and the ask citation check for the default only (a sweep)",
+    )
     ap.add_argument("--report-only", action="store_true", help="re-render REPORT.md only")
     ap.add_argument("--list", action="store_true", help="list configurations and exit")
     ap.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -281,6 +289,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             cache_dir=args.cache_dir,
             update_floor=args.update_floor,
             repeats=args.repeats,
+            extras_all=not args.extras_default_only,
         )
     except (ValueError, OSError) as exc:
         print(f"Fehler: {exc}", file=sys.stderr)

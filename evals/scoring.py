@@ -34,9 +34,11 @@ def score_question(q: Question, ranked: Ranked, k: int = K) -> dict[str, Any]:
         "question": q.question,
         "kind": q.kind,
         "paraphrased": q.paraphrased,
-        "recall@1": recall_at_k(matches, n, 1),
-        "recall@5": recall_at_k(matches, n, 5),
-        "recall@10": recall_at_k(matches, n, k),
+        # capped at the evaluated depth: a list question with more correct entries than k
+        # is complete when its top k are all correct (evals.metrics.recall_at_k)
+        "recall@1": recall_at_k(matches, n, 1, cap=k),
+        "recall@5": recall_at_k(matches, n, 5, cap=k),
+        "recall@10": recall_at_k(matches, n, k, cap=k),
         "hit@10": hit_rate_at_k(relevance, k),
         "mrr@10": mrr_at_k(relevance, k),
         "ndcg@10": ndcg_at_k(relevance, n, k),

@@ -46,11 +46,28 @@ def test_recall_at_k(matches: list[set[int]], n_entries: int, k: int, expected: 
     assert recall_at_k(matches, n_entries, k) == expected
 
 
+@pytest.mark.parametrize(
+    ("matches", "n_entries", "k", "cap", "expected"),
+    [
+        ([{0}, {1}, {2}], 20, 3, 3, 1.0),  # a list longer than the depth: top 3 all correct
+        ([{0}, set(), {2}], 20, 3, 3, 2 / 3),
+        ([{0}, set(), {2}], 20, 3, None, 0.1),  # uncapped: at most k / n
+        ([{0}, set()], 4, 2, 10, 0.25),  # fewer entries than the cap: plain recall
+    ],
+)
+def test_capped_recall_divides_by_at_most_the_cap(
+    matches: list[set[int]], n_entries: int, k: int, cap: int | None, expected: float
+) -> None:
+    assert recall_at_k(matches, n_entries, k, cap=cap) == pytest.approx(expected)
+
+
 def test_recall_at_k_rejects_impossible_inputs() -> None:
     with pytest.raises(ValueError, match="at least one relevant entry"):
         recall_at_k([set()], 0, 1)
     with pytest.raises(ValueError, match="out of range"):
         recall_at_k([{3}], 3, 1)
+    with pytest.raises(ValueError, match="cap must be at least 1"):
+        recall_at_k([{0}], 3, 1, cap=0)
 
 
 @pytest.mark.parametrize(

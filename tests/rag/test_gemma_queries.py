@@ -113,3 +113,16 @@ def test_vectors_are_float32() -> None:
         assert emb.embed_batch(["x"], kind="query").dtype == np.float32
     finally:
         torch.set_num_threads(before)
+
+
+@pytest.mark.integration
+def test_e5_queries_get_their_own_engine_with_the_same_vectors() -> None:
+    from rag.embedding.e5 import E5Embedder
+
+    one = E5Embedder(threads=2, query_threads=1)
+    both = E5Embedder(threads=2)
+    assert one._query is not one._model and both._query is both._model
+    q = ["Wie fördert die Stadt den Breitbandausbau?"]
+    a, b = one.embed_batch(q, kind="query"), both.embed_batch(q, kind="query")
+    assert float((a * b).sum()) > 0.999
+    assert float((one.embed_batch(q, kind="passage") * a).sum()) < 0.999  # passage prefix

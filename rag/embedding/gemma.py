@@ -87,20 +87,20 @@ class GemmaEmbedder:
         model = self._query_model if query else self._model
         encode = model.encode_query if query else model.encode_document
         # The thread count is process-wide: callers serialise model calls (rag.embedding's
-        # LockedEmbedder / BatchingEmbedder), so switching it per call is safe.
-        self._torch.set_num_threads(self._query_threads if query else self._threads)
-        try:
-            with self._torch.inference_mode():
-                vecs = encode(
-                    items,
-                    batch_size=self._batch,
-                    normalize_embeddings=True,
-                    show_progress_bar=False,
-                    convert_to_numpy=False,
-                    convert_to_tensor=True,
-                )
-        finally:
-            self._torch.set_num_threads(self._threads)
+        # LockedEmbedder / BatchingEmbedder), so switching it per call is safe. It is not
+        # switched back after a query: idle pool threads would compete with what runs next.
+        threads = self._query_threads if query else self._threads
+        if self._torch.get_num_threads() != threads:
+            self._torch.set_num_threads(threads)
+        with self._torch.inference_mode():
+            vecs = encode(
+                items,
+                batch_size=self._batch,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+                convert_to_numpy=False,
+                convert_to_tensor=True,
+            )
         return np.asarray(vecs.float().numpy(), dtype=np.float32)
 
 

@@ -32,6 +32,7 @@ _LATE_DEFAULTS: dict[str, Any] = {
     "dense_weight": 1,
     "registry_leg": "shared",
     "query_prompt": None,
+    "query_precision": "fp32",
 }
 Mode = Literal["hybrid", "dense", "sparse"]
 
@@ -49,6 +50,7 @@ class IndexKey:
     compounds: bool
     dims: int | None = None
     precision: str = "fp32"
+    query_precision: str = "fp32"  # the passages (and their cache) stay as `precision`
 
     @property
     def slug(self) -> str:
@@ -56,6 +58,7 @@ class IndexKey:
             return f"llamaindex-{self.backend}"
         extra = f"-d{self.dims}" if self.dims else ""
         extra += f"-{self.precision}" if self.precision != "fp32" else ""
+        extra += f"-q{self.query_precision}" if self.query_precision != "fp32" else ""
         return (
             f"{self.backend}-c{self.max_chars}-m{self.min_chars}-o{self.overlap}"
             f"-h{int(self.header)}-s{int(self.compounds)}{extra}"
@@ -87,6 +90,7 @@ class EvalConfig:
     # EmbeddingGemma task prompt for queries (eval-only: the product uses the model's own
     # "task: search result | query: "); passages keep "title: none | text: ".
     query_prompt: str | None = None
+    query_precision: str = "fp32"  # EmbeddingSettings.query_precision ("int8")
 
     def spec(self) -> dict[str, Any]:
         """The behaviour-defining fields (what the hash covers)."""
@@ -122,6 +126,7 @@ class EvalConfig:
             self.compounds,
             self.dims,
             self.precision,
+            self.query_precision,
         )
 
     def chunk_settings(self) -> ChunkSettings:
@@ -244,6 +249,11 @@ def _gemma_configs() -> list[EvalConfig]:
         ("eg-hybrid-w3-facets", "eg-hybrid-facets, dense list 3x", replace(fw2, dense_weight=3)),
         ("eg-hybrid-w2-facets-rrf20", "eg-hybrid-w2-facets, RRF k=20", replace(fw2, rrf_k=20)),
         ("eg-hybrid-w2-facets-compounds", "+ compound splitting", replace(fw2, compounds=True)),
+        (
+            "eg-hybrid-w2-facets-compounds-q8",
+            "the default with int8 query encoder (passages fp32)",
+            replace(fw2, compounds=True, query_precision="int8"),
+        ),
         ("eg-hybrid-w2-facets-d512", "eg-hybrid-w2-facets, 512-d", replace(fw2, dims=512)),
         ("eg-hybrid-w2-facets-d256", "eg-hybrid-w2-facets, 256-d", replace(fw2, dims=256)),
         ("eg-hybrid-w2-facets-regoff", "registry rows not in the keyword list", replace(fw2, registry_leg="off")),
@@ -319,6 +329,8 @@ def default_config() -> EvalConfig:
         if cfg.pipeline != "kompass" or cfg.backend != embed.backend:
             continue
         if (cfg.dims or 768) != (embed.dims or 768) or cfg.precision != embed.precision:
+            continue
+        if cfg.query_precision != embed.query_precision:
             continue
         if cfg.diversity or cfg.query_prompt or cfg.compounds != retrieval.compounds:
             continue

@@ -139,7 +139,11 @@ def built_index(
     from ingest.pipeline import Indexer, ingest
 
     key = cfg.index_key
-    embed = EmbeddingSettings(backend=key.backend, precision=key.precision)  # type: ignore[arg-type]
+    embed = EmbeddingSettings(
+        backend=key.backend,  # type: ignore[arg-type]
+        precision=key.precision,  # type: ignore[arg-type]
+        query_precision=key.query_precision,  # type: ignore[arg-type]
+    )
     settings = Settings(
         data_dir=work_dir / key.slug,
         corpus_dir=corpus_dir,

@@ -37,6 +37,7 @@ from typing import Any
 from evals.judgements import load_questions
 from evals.resources import machine_info, percentile
 from rag.core.settings import ROOT, Settings
+from rag.embedding.sentence_vectors import FILE_NAME as SENTENCE_VECTORS
 from rag.service import Kompass
 
 QUESTIONS = ROOT / "evals" / "questions.jsonl"
@@ -226,11 +227,12 @@ def run_load(
 
 
 def copy_data_dir(source: Path, target: Path) -> None:
-    """Copy the index and the ingest state (what the load test reads and changes)."""
+    """Copy the index, the ingest state and the answers' sentence vectors (what the load test
+    reads and changes; without the sentence vectors every answer would embed its sentences)."""
     shutil.copytree(source / "index", target / "index")
-    state = source / "ingest-state.json"
-    if state.exists():
-        shutil.copy2(state, target / state.name)
+    for name in ("ingest-state.json", SENTENCE_VECTORS):
+        if (source / name).exists():
+            shutil.copy2(source / name, target / name)
 
 
 def main(argv: list[str] | None = None) -> int:

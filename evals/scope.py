@@ -84,8 +84,11 @@ def fit(rows: Sequence[Row], embed_model: str, scope: str) -> ScopeModel:
     w, b = fit_softmax((x - mean) / scale, y, 2, l2=1.0, steps=2000)
     d = (w[1] - w[0]).astype(np.float64) / scale
     bias = float(b[1] - b[0]) - float(d @ mean)
-    return ScopeModel(embed_model, scope, (float(d[0]), float(d[1])), bias,
-                      float(x[:, 1].min()))  # fmt: skip
+    # The lower envelope of the scoped cosine as a line in the own cosine: the slope of a
+    # least-squares fit, shifted down until every fitting question lies on or above it.
+    slope = float(np.polyfit(x[:, 0], x[:, 1], 1)[0])
+    floor = float((x[:, 1] - slope * x[:, 0]).min())
+    return ScopeModel(embed_model, scope, (float(d[0]), float(d[1])), bias, (floor, slope))
 
 
 def cross_validate(rows: Sequence[Row], embed_model: str, scope: str, k: int = 5) -> float:

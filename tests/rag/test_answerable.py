@@ -14,7 +14,7 @@ from rag.embedding.sparse import KeywordEncoder
 pytestmark = pytest.mark.unit
 TERMS = KeywordEncoder().terms
 MODEL = ScopeModel(
-    "embeddinggemma-300m", "Digitalstrategie einer Kommune: ", (8.0, 20.0), -12.0, 0.4
+    "embeddinggemma-300m", "Digitalstrategie einer Kommune: ", (8.0, 20.0), -12.0, (0.30, 0.40)
 )
 
 
@@ -30,11 +30,14 @@ def test_the_decision_is_the_sign_of_the_logit() -> None:
 
 
 def test_the_shortcut_never_changes_a_decision() -> None:
-    """clear_without_scope(own) implies answerable(own, s) for every s >= scoped_min."""
+    """clear_without_scope(own) implies answerable(own, s) for every s on or above the
+    envelope line; below the bound the scoped cosine decides."""
+    a, b = MODEL.envelope
     for own in [i / 50 for i in range(51)]:
         if MODEL.clear_without_scope(own):
-            assert all(MODEL.answerable(own, MODEL.scoped_min + j / 20) for j in range(13))
+            assert all(MODEL.answerable(own, a + b * own + j / 20) for j in range(13))
     assert MODEL.clear_without_scope(0.6) and not MODEL.clear_without_scope(0.21)
+    assert not MODEL.answerable(0.21, a + b * 0.21)  # on the line at 0.21: the scope decides
 
 
 def test_the_scoped_cosine_is_asked_only_when_the_question_alone_leaves_it_open() -> None:

@@ -112,7 +112,6 @@ def scores(rows: Sequence[Row], decide: Any) -> dict[str, Any]:
     pos = [r for r in rows if r.answerable]
     out["precision_answer"] = round(sum(r.answerable for r in said) / max(1, len(said)), 3)
     out["recall_answer"] = round(sum(decide(r) for r in pos) / max(1, len(pos)), 3)
-    out["needs_scope"] = 0
     return out
 
 

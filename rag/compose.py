@@ -27,7 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from rag.answer import NO_SOURCE, AnswerStream, is_relevant, source_label
+from rag.answer import NO_SOURCE, AnswerStream, source_label
+from rag.answerable import Answerability
 from rag.candidates import Candidate, Terms, Vectors, Weights, feature_rows, score_candidates
 from rag.core.records import Answer, Hit
 from rag.facets import detect
@@ -207,10 +208,11 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
     # A table answers with its rows: one sentence of context before it is enough.
     size = 1 if shape == "table" else limits.lead
     items: list[Item] = [_lead_item(lead, pool, size)] if lead else []
-    # The lead's sentences are not repeated among the parts.
-    shown = {c.key for c in items[0].cands} if items else set()
-    pool = [c for c in pool if c.key not in shown or (lead is not None and c.key == lead.key)]
-    docs = [c for c in docs if c.key not in shown or (lead is not None and c.key == lead.key)]
+    # The lead's further sentences are not repeated among the parts (the lead itself stays in
+    # the pool: the parts exclude it by key, and it counts towards the sentence floor).
+    extra = {c.key for c in items[0].cands} - {lead.key} if lead else set()
+    pool = [c for c in pool if c.key not in extra]
+    docs = [c for c in docs if c.key not in extra]
     floor = _floor(docs) if docs else 0.0
     if shape == "steps":
         items += _grouped_items("step", docs, lead, limits, floor, lists=True)
@@ -252,14 +254,10 @@ class ShapedAnswerer:
         self.query_vector = query_vector
         self.shapes = shapes
         self.weights = weights or load_weights()
-        self.min_dense = min_dense
         # Whether to answer at all (rag.answerable); the keyword rule when none is given.
-        self.answerable = answerable or self._keyword_rule
+        self.answerable = answerable or Answerability(None, None, terms, min_dense)
         self.candidates = candidates
         self.limits = limits or Limits()
-
-    def _keyword_rule(self, question: str, hits: Sequence[Hit]) -> bool:
-        return is_relevant(self.terms(question), hits, self.terms, self.min_dense)
 
     def shape_of(self, question: str, q_vec: np.ndarray | None) -> str:
         if self.shapes is None or q_vec is None:

@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from evals.judgements import answer_key, collapse_ws
 from rag.core.text import sentence_spans
@@ -42,6 +42,20 @@ def has_required(answer_text: str, phrases: Sequence[str]) -> bool:
     """The answer contains one of the required statements (whitespace and case insensitive)."""
     text = answer_key(answer_text)
     return any(answer_key(p) in text for p in phrases if p.strip())
+
+
+def row_statement(cells: Mapping[str, str]) -> str:
+    """What a table row of a registry entry states, in the registry's own prose form
+    ("Potsdam (Stadt, Brandenburg), 2023: Smart-City-Strategie ..."): the row shows the same
+    entry as cells, so a required statement naming the entry is found in either form."""
+
+    def cell(name: str) -> str:
+        value = cells.get(name, "–")
+        return "" if value == "–" else value
+
+    head = f"{cell('Kommune')} ({cell('Art')}, {cell('Land')})"
+    year = f", {cell('Jahr')}" if cell("Jahr") else ""
+    return f"{head}{year}: {cell('Titel')}"
 
 
 def answer_sentences(answer_text: str) -> list[str]:

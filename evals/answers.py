@@ -34,7 +34,13 @@ from typing import Any
 
 import numpy as np
 
-from evals.answer_metrics import has_required, registry_prose, relevant_share, states_question
+from evals.answer_metrics import (
+    has_required,
+    registry_prose,
+    relevant_share,
+    row_statement,
+    states_question,
+)
 from evals.judgements import Question, load_questions, matched_entries
 from rag.core.records import Answer, Hit
 from rag.core.settings import EmbeddingSettings, Settings
@@ -61,13 +67,17 @@ def score_answer(q: Question, answer: Answer, mode: str) -> dict[str, Any]:
 
     parts = [(p.role, p.cites) for p in answer.parts]
     phrases = q.answer_phrases
+    # A registry entry shown as a table row states what its prose form states.
+    stated = "\n".join(
+        [answer.text, *(row_statement(dict(p.cells)) for p in answer.parts if p.cells)]
+    )
     return {
         "id": q.id,
         "kind": q.kind,
         "mode": mode,
         "shape": answer.shape,
         "has_phrases": bool(phrases),
-        "required": has_required(answer.text, phrases) if phrases else None,
+        "required": has_required(stated, phrases) if phrases else None,
         "relevant": relevant_share(answer.text, relevant),
         "question_stated": states_question(answer.text),
         "registry_prose": q.kind not in MUNICIPAL_KINDS

@@ -10,6 +10,7 @@ from evals.answer_metrics import (
     plain,
     registry_prose,
     relevant_share,
+    row_statement,
     states_question,
 )
 from evals.answers import summarise
@@ -73,3 +74,15 @@ def test_summarise_per_mode_and_kind() -> None:
     assert shaped["overall"]["registry_prose"] == 0  # registry questions may use rows
     assert s["baseline"]["overall"]["registry_prose"] == 1
     assert set(shaped["by_kind"]) == {"fact", "registry"}
+
+
+def test_a_table_row_states_its_entry_in_the_registrys_prose_form() -> None:
+    cells = {"Kommune": "Potsdam", "Land": "Brandenburg", "Art": "Stadt", "Jahr": "2023",
+             "Titel": "Smart-City-Strategie", "Quelle": "https://x [3]"}  # fmt: skip
+    stated = row_statement(cells)
+    assert has_required(stated, ["Potsdam (Stadt, Brandenburg)"])
+    assert has_required(stated, ["Potsdam (Stadt, Brandenburg), 2023: Smart-City-Strategie"])
+    assert not has_required(stated, ["Guben (Stadt, Brandenburg)"])
+    assert not has_required(stated, ["Potsdam (Landkreis, Brandenburg)"])
+    no_year = row_statement({**cells, "Jahr": "–"})
+    assert has_required(no_year, ["Potsdam (Stadt, Brandenburg): Smart-City-Strategie"])

@@ -1,10 +1,20 @@
 """Fit the sentence-scoring weights of the composer (rag.candidates) on the gold set.
 
 A candidate sentence is labelled positive when it holds one of the question's required
-statements (`answer_phrases`). Alternatives are compared on the answer-level metric (share of
+statements (`answer_phrases`). Two objectives are compared:
+
+- "binary": logistic regression over all candidates of all questions (is this sentence a
+  required one?), which mixes questions: a feature that is high for every candidate of an easy
+  question looks useful although it does not tell that question's sentences apart;
+- "listwise": a conditional logit per question (softmax over the question's candidates, the
+  likelihood of its required sentences), which is what the composer needs: the required
+  sentence above the others *of the same question*. Features constant within a question
+  cancel, so there is no bias.
+
+Alternatives (objective x feature set) are compared on the answer-level metric (share of
 answers with a required statement) by 5-fold cross-validation over questions: weights fitted
-by logistic regression on the training folds, answers composed for the test fold. The fitted
-model on all questions is written to rag/answer_model.json ("weights").
+on the training folds, answers composed for the test fold. The best by CV is fitted on all
+questions and written to rag/answer_model.json ("weights").
 
     python -m evals.answer_fit [--data-dir DIR] [--write]
 """
@@ -85,6 +95,43 @@ def fit_weights(
     return Weights(tuple(round(float(c), 4) for c in coef), round(float(b[1] - b[0]), 4))
 
 
+def fit_listwise(
+    data: Sequence[Prepared],
+    mask: Sequence[bool] | None = None,
+    l2: float = 1e-4,
+    steps: int = 3000,
+) -> Weights:
+    """Conditional logit: maximise, per question with a required sentence among its candidates,
+    log(sum over required of e^s) - log(sum over all of e^s), s = w . x, plus l2 |w|^2.
+    Full-batch gradient descent with Adam steps (convex; a few thousand rows)."""
+    groups = [
+        (np.asarray([r[2] for r in p.rows], dtype=np.float64), p.labels.astype(bool))
+        for p in data
+        if p.labels.any()
+    ]
+    d = len(FEATURES)
+    m = np.ones(d) if mask is None else np.asarray(mask, dtype=np.float64)
+    groups = [(x * m, y) for x, y in groups]
+    w = np.zeros(d)
+    mom, vel = np.zeros(d), np.zeros(d)
+    lr, b1, b2 = 0.05, 0.9, 0.999
+    for t in range(1, steps + 1):
+        g = 2 * l2 * w
+        for x, y in groups:
+            s = x @ w
+            e = np.exp(s - s.max())
+            p_all = e / e.sum()
+            p_pos = e[y] / e[y].sum()
+            g -= (x[y].T @ p_pos - x.T @ p_all) / len(groups)
+        mom = b1 * mom + (1 - b1) * g
+        vel = b2 * vel + (1 - b2) * g * g
+        w -= lr * (mom / (1 - b1**t)) / (np.sqrt(vel / (1 - b2**t)) + 1e-8)
+    return Weights(tuple(round(float(c), 4) for c in w * m), 0.0)
+
+
+OBJECTIVES = {"binary": fit_weights, "listwise": fit_listwise}
+
+
 def required_share(data: Sequence[Prepared], weights: Weights, shaped: ShapedAnswerer) -> float:
     judged = [p for p in data if p.phrases]
     hits = [score_answer(p.q, answer_with(p, weights, shaped), "x")["required"] for p in judged]
@@ -107,14 +154,20 @@ def masks() -> dict[str, list[bool] | None]:
     }
 
 
+def alternatives() -> dict[str, tuple[str, list[bool] | None]]:
+    """'objective / feature set' -> (objective, mask)."""
+    return {f"{obj} / {name}": (obj, mask) for obj in OBJECTIVES for name, mask in masks().items()}
+
+
 def cross_validate(data: list[Prepared], shaped: ShapedAnswerer) -> dict[str, Any]:
     y = np.asarray([hash_kind(p.q.kind) for p in data])
     out: dict[str, Any] = {}
-    for name, mask in masks().items():
+    for name, (obj, mask) in alternatives().items():
         scores = []
         for test in folds(y):
-            train = [data[i] for i in range(len(data)) if i not in set(test)]
-            w = fit_weights(train, mask)
+            held = set(test)
+            train = [data[i] for i in range(len(data)) if i not in held]
+            w = OBJECTIVES[obj](train, mask)
             scores.append((required_share([data[i] for i in test], w, shaped), len(test)))
         out[name] = round(sum(s * n for s, n in scores) / sum(n for _, n in scores), 4)
     out["prior weights (unfitted)"] = required_share(data, Weights.default(), shaped)
@@ -136,8 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with open_kompass(Path(args.data_dir) if args.data_dir else None, Path(args.cache_dir)) as k:
         data = prepare(k, questions)
         cv = cross_validate(data, k.extractive)
-        best = max(masks(), key=lambda name: cv[name])  # the alternative kept: best by CV
-        final = fit_weights(data, masks()[best])
+        best = max(alternatives(), key=lambda name: cv[name])  # the alternative kept: best by CV
+        obj, mask = alternatives()[best]
+        final = OBJECTIVES[obj](data, mask)
     result = {
         "cv_required": cv,
         "chosen": best,

@@ -3,9 +3,10 @@
 A sentence's score is a weighted sum of features: its semantic similarity to the question
 (sentence vectors from `rag.embedding.sentence_vectors`, absolute and relative to the best candidate),
 the share of the question's terms it contains, its passage's retrieval rank and dense score,
-and its place and form in the passage. The weights are fitted on the gold set by logistic
-regression with cross-validation (`python -m evals.answers --fit`, stored in
-`rag/answer_model.json`), not set by hand.
+and its place and form in the passage. The weights are fitted on the gold set, not set by
+hand: a conditional logit per question (the required sentence above the other candidates of
+the same question), chosen by cross-validation against a plain logistic regression and feature
+subsets (`python -m evals.answer_fit --write`, stored in `rag/answer_model.json`).
 
 Example:
     >>> w = Weights.default()

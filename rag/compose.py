@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from rag.render import Draft, Item, render
 from rag.shapes import MODEL_PATH, ShapeModel
 
 REGISTRY_SHAPES = frozenset({"table", "visions", "fields"})
+# Shapes whose examples are registry entries (mottos, chosen Handlungsfelder) that text passages
+# crowd out of the top hits: they also get the best registry rows retrieved on their own.
+ROW_SHAPES = frozenset({"visions", "fields"})
 
 
 @dataclass(frozen=True)
@@ -213,7 +216,10 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
     extra = {c.key for c in items[0].cands} - {lead.key} if lead else set()
     pool = [c for c in pool if c.key not in extra]
     docs = [c for c in docs if c.key not in extra]
-    floor = _floor(docs) if docs else 0.0
+    # The floor is set by what may be shown: a question or heading of the corpus that echoes
+    # the user's words must not raise it above every statement.
+    shown = [c for c in docs if c.unit.listable]
+    floor = _floor(shown) if shown else 0.0
     if shape == "steps":
         items += _grouped_items("step", docs, lead, limits, floor, lists=True)
     elif shape == "fields":
@@ -234,6 +240,13 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
     return Draft(shape, tuple(items))
 
 
+def with_rows(hits: Sequence[Hit], rows: Sequence[Hit]) -> list[Hit]:
+    """The hits, then the registry rows not among them, ranked after them in their order."""
+    seen = {h.passage.chunk_id for h in hits}
+    extra = [r for r in rows if r.passage.chunk_id not in seen]
+    return [*hits, *(replace(r, rank=len(hits) + i) for i, r in enumerate(extra, start=1))]
+
+
 class ShapedAnswerer:
     """Extractive answers shaped by the question (the default without an LLM)."""
 
@@ -248,6 +261,7 @@ class ShapedAnswerer:
         candidates: int = 12,
         limits: Limits | None = None,
         answerable: Callable[[str, Sequence[Hit]], bool] | None = None,
+        registry_rows: Callable[[str], Sequence[Hit]] | None = None,
     ) -> None:
         self.terms = terms
         self.vectors = vectors
@@ -258,6 +272,8 @@ class ShapedAnswerer:
         self.answerable = answerable or Answerability(None, None, terms, min_dense)
         self.candidates = candidates
         self.limits = limits or Limits()
+        # The question's best registry rows on their own (a registry-only search), for ROW_SHAPES.
+        self.registry_rows = registry_rows
 
     def shape_of(self, question: str, q_vec: np.ndarray | None) -> str:
         if self.shapes is None or q_vec is None:
@@ -267,9 +283,9 @@ class ShapedAnswerer:
     def ranked(
         self, question: str, hits: Sequence[Hit], q_vec: np.ndarray | None
     ) -> list[Candidate]:
-        rows = feature_rows(
-            self.terms(question), q_vec, hits[: self.candidates], self.terms, self.vectors
-        )
+        """Every sentence of `hits` (the answer's candidates: the top `candidates` hits, plus
+        registry rows for ROW_SHAPES), best first."""
+        rows = feature_rows(self.terms(question), q_vec, hits, self.terms, self.vectors)
         return score_candidates(rows, self.weights)
 
     def answer(self, question: str, hits: Sequence[Hit]) -> Answer:
@@ -277,7 +293,12 @@ class ShapedAnswerer:
             return Answer(question, NO_SOURCE, (), note=NO_SOURCE, hits=tuple(hits))
         q_vec = self.query_vector(question) if self.query_vector else None
         shape = self.shape_of(question, q_vec)
-        draft = compose(question, shape, self.ranked(question, hits, q_vec), self.limits)
+        pool = list(hits[: self.candidates])
+        if shape in ROW_SHAPES and self.registry_rows is not None:
+            pool = with_rows(pool, self.registry_rows(question))
+        chosen = {h.passage.chunk_id for h in pool}
+        hits = [*pool, *(h for h in hits[self.candidates :] if h.passage.chunk_id not in chosen)]
+        draft = compose(question, shape, self.ranked(question, pool, q_vec), self.limits)
         if not draft.items:
             return Answer(question, NO_SOURCE, (), note=NO_SOURCE, hits=tuple(hits), shape=shape)
         return render(question, draft, hits)

@@ -17,7 +17,7 @@ from rag.answer import Answerer, AnswerStream, ExtractiveAnswerer
 from rag.answerable import Answerability, ScopeModel
 from rag.compose import ShapedAnswerer
 from rag.core.errors import IndexMismatchError
-from rag.core.records import Answer, SearchFilters
+from rag.core.records import Answer, Hit, SearchFilters
 from rag.core.settings import Settings
 from rag.embedding import Embedder, dense_floor, embedder_note, make_embedder
 from rag.embedding.sentence_vectors import SentenceVectors, open_sentence_vectors
@@ -26,6 +26,8 @@ from rag.index.factory import open_store
 from rag.index.store import IndexStore
 from rag.retrieval import Retriever, SearchResult, check_manifest
 from rag.shapes import ShapeModel
+
+REGISTRY_ROWS = 8  # registry rows retrieved on their own for vision / Handlungsfeld answers
 
 
 class Kompass:
@@ -82,7 +84,14 @@ class Kompass:
             ShapeModel.load(),
             min_dense=floor,
             answerable=Answerability(model, scoped, self.keywords.terms, floor),
+            registry_rows=self._registry_rows,
         )
+
+    def _registry_rows(self, question: str) -> list[Hit]:
+        """The question's best registry rows on their own: for answers whose examples are
+        registry entries (visions, Handlungsfelder), which text passages crowd out."""
+        rows = SearchFilters(registry=True)
+        return self.retriever.search(question, k=REGISTRY_ROWS, filters=rows).hits
 
     def baseline_answerer(self) -> ExtractiveAnswerer:
         """The previous extractive answerer (shared words only), kept for the evaluation."""

@@ -144,6 +144,42 @@ def test_visions_quote_verbatim_with_municipality_and_year() -> None:
     assert "Guben (2023):" in ans.text
 
 
+KASSEL = hit(
+    20,
+    "Kassel (Stadt, Hessen), 2021: Digitalstrategie Kassel. "
+    "Leitbild/Motto: „Eine menschengerechte, gemeinwohlorientierte Stadt“.",
+    "registry-kassel",
+    "Kassel",
+    source_type="registry",
+    state="Hessen",
+    kind="Stadt",
+    year=2021,
+)
+
+
+@pytest.mark.parametrize(("shape", "asked"), [("visions", True), ("fact", False)])
+def test_registry_rows_of_their_own_enrich_vision_answers_only(shape: str, asked: bool) -> None:
+    """Rows crowded out of the top hits come in by a registry-only search, for the shapes whose
+    examples are registry entries; other shapes do not search for them."""
+    calls: list[str] = []
+
+    def rows(question: str) -> list[Hit]:
+        calls.append(question)
+        return [HITS[2], KASSEL]  # Hamburg is among the hits already: not added twice
+
+    shaped = answerer(shape)
+    shaped.registry_rows = rows
+    ans = shaped.answer("Wie formulieren andere Kommunen ihre Vision?", HITS)
+    assert bool(calls) is asked
+    kassel = [p for p in ans.parts if p.label.startswith("Kassel")]
+    if asked:
+        assert kassel and "gemeinwohlorientierte Stadt" in ans.text, ans.text
+        assert sum(h.passage.doc.doc_id == "registry-hamburg" for h in ans.hits) == 1
+        assert [h.rank for h in ans.hits] == [1, 2, 3, 4]
+    else:
+        assert not kassel
+
+
 def test_lead_is_the_best_statement_verbatim() -> None:
     draft = compose(
         "Womit beginnt die Strategieentwicklung?",
@@ -167,3 +203,26 @@ def test_with_marker_keeps_the_marker_inside_the_sentence() -> None:
         "Eins [1].",
         "Zwei [2].",
     ]
+
+
+def test_a_corpus_question_echoing_the_users_does_not_hide_the_steps() -> None:
+    """The sentence floor is set by what may be shown: a question sentence of the corpus that
+    repeats every word of the user's question (top score) must not lift the floor above all
+    statements and leave the steps empty."""
+    lexical = Weights((0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.0)
+    text = (
+        "Wo fangen wir mit der Digitalstrategie an?\n"
+        "Am Anfang der Digitalstrategie steht die Vision.\n"
+        "Danach folgen die Handlungsfelder der Strategie.\n"
+        "Die Stadt liegt an einem Fluss.\n"
+        "Der Bahnhof wurde renoviert."
+    )
+    hits = [
+        hit(1, text, "dabb", publisher="DABB"),
+        hit(2, "Die Roadmap der Digitalstrategie folgt danach.", "kgst", publisher="KGSt"),
+    ]
+    shaped = ShapedAnswerer(TERMS, vectors, query, FixedShape("steps"), lexical)  # type: ignore[arg-type]
+    answer = shaped.answer("Wo fangen wir mit der Digitalstrategie an?", hits)
+    steps = [p for p in answer.parts if p.role == "step"]
+    assert steps, answer.text
+    assert "Wo fangen wir" not in answer.text

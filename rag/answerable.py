@@ -128,6 +128,14 @@ class Answerability:
         self.terms = terms
         self.min_dense = min_dense
 
+    def loose(self, hits: Sequence[Hit]) -> bool:
+        """The question alone matched nothing well: whether to answer rested on reading it in
+        the product's scope (a vague question such as "Wo fangen wir an?"), so the sources fit
+        only loosely. Never with the keyword rule (it has no such reading)."""
+        if self.model is None or self.scoped_cosine is None or not hits:
+            return False
+        return not self.model.clear_without_scope(own_cosine(hits))
+
     def __call__(self, question: str, hits: Sequence[Hit]) -> bool:
         if not hits:
             return False

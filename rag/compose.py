@@ -35,6 +35,10 @@ from rag.facets import detect
 from rag.render import Draft, Item, render
 from rag.shapes import MODEL_PATH, ShapeModel
 
+LOOSE = (
+    "Die Frage ist sehr allgemein, die Quellen passen nur ungefähr. Genauer wird es mit Thema "
+    "oder Vorhaben, z. B. „Wo fangen wir an, wenn wir eine Digitalstrategie entwickeln wollen?“"
+)
 REGISTRY_SHAPES = frozenset({"table", "visions", "fields"})
 # Shapes whose examples are registry entries (mottos, chosen Handlungsfelder) that text passages
 # crowd out of the top hits: they also get the best registry rows retrieved on their own.
@@ -301,7 +305,10 @@ class ShapedAnswerer:
         draft = compose(question, shape, self.ranked(question, pool, q_vec), self.limits)
         if not draft.items:
             return Answer(question, NO_SOURCE, (), note=NO_SOURCE, hits=tuple(hits), shape=shape)
-        return render(question, draft, hits)
+        answer = render(question, draft, hits)
+        if isinstance(self.answerable, Answerability) and self.answerable.loose(hits):
+            answer = replace(answer, note=LOOSE)
+        return answer
 
     def stream(self, question: str, hits: Sequence[Hit]) -> AnswerStream:
         """The answer as one chunk: nothing is generated, so it is ready at once."""

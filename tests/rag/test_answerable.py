@@ -67,6 +67,26 @@ def test_without_a_model_the_keyword_rule_decides() -> None:
     assert decide("Irgendwas?", [hit(1, "Text", 0.5)])
 
 
+def test_an_answer_that_rested_on_the_scoped_reading_is_loose() -> None:
+    decide = Answerability(MODEL, lambda _: 0.58, TERMS, min_dense=0.35)
+    vague = [hit(1, "Text", 0.21)]
+    assert decide("Wo fangen wir an?", vague) and decide.loose(vague)
+    clear = [hit(1, "Ulm", 0.7)]
+    assert decide("Wie lief der Strategieprozess in Ulm ab?", clear) and not decide.loose(clear)
+    assert not decide.loose([])
+    assert not Answerability(None, None, TERMS, 0.35).loose(vague)  # the keyword rule: never
+
+
+def test_a_loose_answer_says_so_and_a_clear_one_does_not() -> None:
+    from rag.compose import LOOSE, ShapedAnswerer
+
+    decide = Answerability(MODEL, lambda _: 0.58, TERMS, min_dense=0.35)
+    shaped = ShapedAnswerer(TERMS, answerable=decide)
+    text = "Am Anfang der Strategieentwicklung steht die Vision der Kommune."
+    assert shaped.answer("Wo fangen wir an?", [hit(1, text, 0.21)]).note == LOOSE
+    assert shaped.answer("Wo fangen wir an?", [hit(1, text, 0.7)]).note != LOOSE
+
+
 def test_own_cosine_is_the_best_dense_match_not_the_first_hit() -> None:
     assert own_cosine([hit(1, "a", 0.3), hit(2, "b", 0.5), hit(3, "c", None)]) == 0.5
     assert own_cosine([hit(1, "a", None)]) == 0.0

@@ -18,8 +18,10 @@ from ui.web import components as ui
 from ui.web import state
 from ui.web.answer_view import answer_blocks
 
+# Example questions: specific enough to find their sources. "Wo fangen wir an?" alone matches
+# nothing well (EmbeddingGemma cosine 0.21) and gets a loose answer with a hint (rag.compose.LOOSE).
 STARTERS = (
-    "Wo fangen wir an?",
+    "Wo fangen wir an, wenn wir eine Digitalstrategie entwickeln wollen?",
     "Wie formulieren wir eine Vision?",
     "Welche Handlungsfelder wählen Kommunen wie wir?",
 )

@@ -134,25 +134,45 @@ def _grouped_items(
     limits: Limits,
     floor: float,
     lists: bool,
+    low: float | None = None,
 ) -> list[Item]:
     """Per source (best first, at most `limits.sources`), its best sentences (and their list
-    runs when `lists`), in passage order: one Item per passage."""
+    runs when `lists`), in passage order: one Item per passage.
+
+    When everything above `floor` (and the lead) comes from one document, the best other
+    document's sentences above `low` join, so an answer shows a second source where the hits
+    hold one worth showing."""
     exclude = {lead.key} if lead else set()
-    ok = [
+    fit = [
         c
         for c in pool
         if (c.unit.listable if lists else c.unit.prose)
-        and c.score >= floor
         and c.hit.rank <= limits.max_rank
+        and c.key not in exclude
     ]
-    items: list[Item] = []
+    ok = [c for c in fit if c.score >= floor]
     groups = list(_by_source(ok, exclude).items())[: limits.sources]
     # One source (a question about one municipality) may fill the whole budget.
-    per_source = max(limits.per_source, -(-limits.budget // max(1, len(groups))))
-    for label, cands in groups:
+    sizes = [max(limits.per_source, -(-limits.budget // max(1, len(groups))))] * len(groups)
+    docs = {c.hit.passage.doc.doc_id for c in ok} | (
+        {lead.hit.passage.doc.doc_id} if lead else set()
+    )
+    if low is not None and len(docs) <= 1:
+        other = [c for c in fit if c.score >= low and c.hit.passage.doc.doc_id not in docs]
+        if other:  # on top of the budget: the first source keeps its sentences
+            second = other[0].hit.passage.doc.doc_id
+            groups.append(
+                (
+                    source_label(other[0].hit),
+                    [c for c in other if c.hit.passage.doc.doc_id == second],
+                )
+            )
+            sizes.append(limits.per_source)
+    items: list[Item] = []
+    for (label, cands), size in zip(groups, sizes, strict=True):
         chosen: dict[tuple[str, int], Candidate] = {}
         for c in cands:
-            if len(chosen) >= per_source:
+            if len(chosen) >= size:
                 break
             run = _list_run(c, pool, limits.list_run) if lists else [c]
             chosen.update({x.key: x for x in run if x.key not in exclude})
@@ -224,10 +244,11 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
     # the user's words must not raise it above every statement.
     shown = [c for c in docs if c.unit.listable]
     floor = _floor(shown) if shown else 0.0
+    low = _floor(shown, 0.0) if shown else None  # the median: a second source's bar
     if shape == "steps":
-        items += _grouped_items("step", docs, lead, limits, floor, lists=True)
+        items += _grouped_items("step", docs, lead, limits, floor, lists=True, low=low)
     elif shape == "fields":
-        items += _grouped_items("field", docs, lead, limits, floor, lists=True)
+        items += _grouped_items("field", docs, lead, limits, floor, lists=True, low=low)
         items += _rows(pool, question, limits.rows)
     elif shape == "visions":
         items += _visions(pool, lead, limits)
@@ -240,7 +261,7 @@ def compose(question: str, shape: str, ranked: Sequence[Candidate], limits: Limi
         ctx = Limits(
             sources=limits.context, per_source=2, budget=limits.budget, max_rank=limits.max_rank
         )
-        items += _grouped_items("context", docs, lead, ctx, floor, lists=False)
+        items += _grouped_items("context", docs, lead, ctx, floor, lists=False, low=low)
     return Draft(shape, tuple(items))
 
 

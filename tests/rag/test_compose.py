@@ -226,3 +226,24 @@ def test_a_corpus_question_echoing_the_users_does_not_hide_the_steps() -> None:
     steps = [p for p in answer.parts if p.role == "step"]
     assert steps, answer.text
     assert "Wo fangen wir" not in answer.text
+
+
+def test_a_second_document_joins_when_everything_above_the_floor_is_one_document() -> None:
+    """The best other document's sentence (above the median) is shown on top of the budget
+    when the floor leaves only the lead's document; a document below the median is not."""
+    lexical = Weights((0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.0)
+    first = (
+        "Die Beteiligung der Bürger an der Digitalstrategie beginnt früh.\n"
+        "Die Bürger werden an der Digitalstrategie über Werkstätten beteiligt.\n"
+        "Das Rathaus wurde 1900 gebaut.\nDer Marktplatz ist groß.\n"
+        "Die Stadt hat zwei Bahnhöfe.\nDer Fluss fließt nach Norden."
+    )
+    hits = [
+        hit(1, first, "ulm", "Ulm"),
+        hit(2, "Guben fragt die Bürger in einer Umfrage.", "guben", "Guben"),
+        hit(3, "Potsdam hat einen Park mit Schlössern.", "potsdam", "Potsdam"),
+    ]
+    shaped = ShapedAnswerer(TERMS, vectors, query, FixedShape("fact"), lexical)  # type: ignore[arg-type]
+    answer = shaped.answer("Wie beteiligen wir die Bürger an der Digitalstrategie?", hits)
+    docs = {c.hit.passage.doc.doc_id for c in answer.citations}
+    assert docs == {"ulm", "guben"}, answer.text

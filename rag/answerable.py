@@ -56,6 +56,9 @@ class ScopeModel:
     bias: float
     # scoped >= envelope[0] + envelope[1] * own for every fitting question (the shortcut's bound)
     envelope: tuple[float, float]
+    # the query prompt's task the cosines were measured with (EmbeddingSettings.query_task):
+    # another prompt moves every cosine, so a model fits only its own
+    query_task: str = "search result"
 
     def logit(self, own: float, scoped: float) -> float:
         return self.coef[0] * own + self.coef[1] * scoped + self.bias
@@ -71,8 +74,8 @@ class ScopeModel:
         low = self.envelope[0] + self.envelope[1] * own if self.coef[1] >= 0 else 1.0
         return self.logit(own, low) >= 0.0
 
-    def fits(self, embedder_name: str) -> bool:
-        return embedder_name.startswith(self.embed_model)
+    def fits(self, embedder_name: str, query_task: str = "search result") -> bool:
+        return embedder_name.startswith(self.embed_model) and query_task == self.query_task
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +84,7 @@ class ScopeModel:
             "coef": [round(c, 5) for c in self.coef],
             "bias": round(self.bias, 5),
             "envelope": [round(e, 5) for e in self.envelope],
+            "query_task": self.query_task,
         }
 
     @classmethod
@@ -92,16 +96,20 @@ class ScopeModel:
             (float(c[0]), float(c[1])),
             float(data["bias"]),
             (float(e[0]), float(e[1])),
+            str(data.get("query_task", "search result")),
         )
 
     @classmethod
-    def load(cls, embedder_name: str, path: Path = MODEL_PATH) -> ScopeModel | None:
-        """The shipped model for this embedder, or None (the keyword rule decides then)."""
+    def load(
+        cls, embedder_name: str, query_task: str = "search result", path: Path = MODEL_PATH
+    ) -> ScopeModel | None:
+        """The shipped model for this embedder and query prompt, or None (the keyword rule
+        decides then)."""
         if not path.exists():
             return None
         models = json.loads(path.read_text(encoding="utf-8")).get("scope", [])
         found = (cls.from_json(m) for m in models)
-        return next((m for m in found if m.fits(embedder_name)), None)
+        return next((m for m in found if m.fits(embedder_name, query_task)), None)
 
 
 def own_cosine(hits: Sequence[Hit]) -> float:

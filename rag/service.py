@@ -60,7 +60,7 @@ class Kompass:
                 self.store.close()
             raise
         self.retriever = Retriever(self.store, self.embedder, settings.retrieval, self.keywords)
-        self.scope = ScopeModel.load(self.embedder.name)
+        self.scope = ScopeModel.load(self.embedder.name, settings.embed.query_task)
         self.sentences = self._sentence_vectors()
         self.extractive = self._shaped()
         self.answerer: Answerer = answerer or self._default_answerer()

@@ -27,6 +27,10 @@ def _section(prefix: str) -> SettingsConfigDict:
     return SettingsConfigDict(env_prefix=prefix, extra="forbid", frozen=True)
 
 
+# EmbeddingGemma's query task prompts ("task: <task> | query: "), from its model card
+QueryTask = Literal["fact checking", "search result", "question answering"]
+
+
 class EmbeddingSettings(BaseSettings):
     """Which dense embedding model encodes passages and queries."""
 
@@ -72,6 +76,13 @@ class EmbeddingSettings(BaseSettings):
         "fp32",
         description="embeddinggemma: int8 = queries through a copy of the model with int8 "
         "Linear layers (faster; passages and the index stay fp32; quality in evals/BENCH.md).",
+    )
+    query_task: QueryTask = Field(
+        "fact checking",
+        description="embeddinggemma: the model card's task prompt for queries, "
+        "'task: <query_task> | query: ' (passages keep 'title: none | text: ', so the index "
+        "is the same for every task). 'fact checking' finds more of the passages a question "
+        "needs than the model's default 'search result' (evals/REPORT.md).",
     )
     batch_queries: bool = Field(
         True,

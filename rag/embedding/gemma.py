@@ -1,9 +1,11 @@
 """EmbeddingGemma-300M through sentence-transformers, from a local folder only.
 
 The model has its own prompts for retrieval: `encode_query` prefixes
-"task: search result | query: ", `encode_document` "title: none | text: ". Vectors are
-768-d and trained with Matryoshka loss, so their first 512/256/128 components are usable
-embeddings too (`rag.embedding.Truncated` slices and re-normalises them).
+"task: search result | query: ", `encode_document` "title: none | text: ". Queries here carry
+the configured task instead (`EmbeddingSettings.query_task`, default "fact checking": it finds
+more of the passages a question needs, evals/REPORT.md); passages keep theirs, so one index
+serves every task. Vectors are 768-d and trained with Matryoshka loss, so their first
+512/256/128 components are usable embeddings too (`rag.embedding.Truncated` slices and re-normalises them).
 
 Queries and passages take different paths through the model: a query is a few dozen tokens,
 too short to keep two threads busy, and on a shared 2-core machine the second thread mostly
@@ -34,6 +36,16 @@ import numpy as np
 NAME = "embeddinggemma-300m"
 Precision = Literal["fp32", "bf16"]
 QueryPrecision = Literal["fp32", "int8"]
+DEFAULT_QUERY_TASK = "search result"  # the model's own `encode_query` prompt
+
+
+def query_prompt(task: str = DEFAULT_QUERY_TASK) -> str:
+    """The model card's query prompt for a task.
+
+    >>> query_prompt("fact checking")
+    'task: fact checking | query: '
+    """
+    return f"task: {task} | query: "
 
 
 def model_name(precision: Precision = "fp32") -> str:
@@ -52,6 +64,7 @@ class GemmaEmbedder:
         batch_size: int = 16,
         query_threads: int | None = 1,
         query_precision: QueryPrecision = "fp32",
+        query_task: str = DEFAULT_QUERY_TASK,
     ) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
@@ -78,6 +91,8 @@ class GemmaEmbedder:
         self.dim = 768
         self.name = model_name(precision)  # int8 queries search the same fp32 passage index
         self.query_precision = query_precision
+        self.query_task = query_task
+        self._query_prompt = query_prompt(query_task)
 
     def embed_batch(self, texts: Sequence[str], kind: str) -> np.ndarray:
         if not texts:
@@ -86,6 +101,7 @@ class GemmaEmbedder:
         query = kind == "query"
         model = self._query_model if query else self._model
         encode = model.encode_query if query else model.encode_document
+        prompt: dict[str, Any] = {"prompt": self._query_prompt} if query else {}
         # The thread count is process-wide: callers serialise model calls (rag.embedding's
         # LockedEmbedder / BatchingEmbedder), so switching it per call is safe. It is not
         # switched back after a query: idle pool threads would compete with what runs next.
@@ -100,6 +116,7 @@ class GemmaEmbedder:
                 show_progress_bar=False,
                 convert_to_numpy=False,
                 convert_to_tensor=True,
+                **prompt,
             )
         return np.asarray(vecs.float().numpy(), dtype=np.float32)
 

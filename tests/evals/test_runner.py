@@ -12,7 +12,14 @@ import pytest
 from evals.configs import CONFIGS, EvalConfig, default_config, get_config
 from evals.indexes import CachedEmbedder
 from evals.judgements import Question, RelevantEntry
-from evals.report import NOTES_END, NOTES_START, paired_diff, render_report, write_report
+from evals.report import (
+    NOTES_END,
+    NOTES_START,
+    eligible,
+    paired_diff,
+    render_report,
+    write_report,
+)
 from evals.runner import evaluate_configs, grouped, main
 from evals.scoring import aggregate, diversify, percentiles, score_question
 from rag.core.records import DocMeta, Hit, Passage
@@ -47,6 +54,19 @@ def test_registry_has_the_issue_configs_with_unique_hashes() -> None:
     assert default_config() in CONFIGS
     with pytest.raises(ValueError, match="unbekannte Konfiguration"):
         get_config("nope")
+
+
+def test_the_default_configuration_follows_the_query_task(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    assert default_config().query_prompt == "task: fact checking | query: "
+    monkeypatch.setenv("KOMPASS_EMBED_QUERY_TASK", "search result")
+    assert default_config().query_prompt is None  # the model's own prompt
+    assert default_config().hash == replace(get_config("eg-default-qfact"), query_prompt=None).hash
+    # a task prompt is a product setting, any other prompt stays eval-only
+    base = get_config("eg-default-qfact").to_json()
+    assert eligible(base)
+    assert not eligible({**base, "query_prompt": "task: clustering | query: "})
 
 
 def test_query_time_variants_share_an_index() -> None:

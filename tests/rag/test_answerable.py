@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -95,10 +96,24 @@ def test_own_cosine_is_the_best_dense_match_not_the_first_hit() -> None:
 def test_the_model_round_trips_and_loads_only_for_its_embedder(tmp_path: Path) -> None:
     path = tmp_path / "answer_model.json"
     path.write_text(json.dumps({"scope": [MODEL.to_json()]}), encoding="utf-8")
-    assert ScopeModel.load("embeddinggemma-300m", path) == MODEL
-    assert ScopeModel.load("embeddinggemma-300m-bf16", path) == MODEL
-    assert ScopeModel.load("multilingual-e5-small-q4", path) is None
-    assert ScopeModel.load("x", tmp_path / "missing.json") is None
+    assert ScopeModel.load("embeddinggemma-300m", path=path) == MODEL
+    assert ScopeModel.load("embeddinggemma-300m-bf16", path=path) == MODEL
+    assert ScopeModel.load("multilingual-e5-small-q4", path=path) is None
+    assert ScopeModel.load("x", path=tmp_path / "missing.json") is None
+
+
+def test_a_model_fits_only_the_query_prompt_its_cosines_were_measured_with(
+    tmp_path: Path,
+) -> None:
+    fact = replace(MODEL, coef=(9.0, 21.0), query_task="fact checking")
+    path = tmp_path / "answer_model.json"
+    path.write_text(json.dumps({"scope": [MODEL.to_json(), fact.to_json()]}), encoding="utf-8")
+    assert ScopeModel.load("embeddinggemma-300m", "fact checking", path) == fact
+    assert ScopeModel.load("embeddinggemma-300m", "search result", path) == MODEL
+    assert ScopeModel.load("embeddinggemma-300m", "question answering", path) is None
+    # entries written before the query task was recorded were fitted on "search result"
+    old = {k: v for k, v in MODEL.to_json().items() if k != "query_task"}
+    assert ScopeModel.from_json(old) == MODEL
 
 
 def test_the_shipped_model_answers_the_flagship_question_on_measured_cosines() -> None:
@@ -108,3 +123,12 @@ def test_the_shipped_model_answers_the_flagship_question_on_measured_cosines() -
     assert model is not None
     assert model.answerable(0.21, 0.58)
     assert not model.answerable(0.10, 0.45)
+
+
+def test_the_shipped_fact_checking_model_decides_the_same_on_its_measured_cosines() -> None:
+    """The product's query prompt ("task: fact checking"): "Wo fangen wir an?" measured own
+    0.234, scoped 0.591 (answered); the apple cake 0.119 / 0.452 (refused)."""
+    model = ScopeModel.load("embeddinggemma-300m", "fact checking")
+    assert model is not None and model.query_task == "fact checking"
+    assert model.answerable(0.234, 0.591)
+    assert not model.answerable(0.119, 0.452)

@@ -14,7 +14,7 @@ import torch
 from pydantic import ValidationError
 
 from rag.core.settings import EmbeddingSettings
-from rag.embedding.gemma import GemmaEmbedder, int8_copy
+from rag.embedding.gemma import GemmaEmbedder, int8_copy, query_prompt
 
 
 class Recorder:
@@ -22,21 +22,27 @@ class Recorder:
 
     def __init__(self, calls: list[tuple[str, int]], tag: str) -> None:
         self.calls, self.tag = calls, tag
+        self.prompts: list[str | None] = []
 
     def _encode(self, kind: str, texts: list[str]) -> torch.Tensor:
         self.calls.append((f"{self.tag}:{kind}", torch.get_num_threads()))
         return torch.ones((len(texts), 768))
 
-    def encode_query(self, texts: list[str], **_: Any) -> torch.Tensor:
+    def encode_query(self, texts: list[str], **kw: Any) -> torch.Tensor:
+        self.prompts.append(kw.get("prompt"))
         return self._encode("query", texts)
 
-    def encode_document(self, texts: list[str], **_: Any) -> torch.Tensor:
+    def encode_document(self, texts: list[str], **kw: Any) -> torch.Tensor:
+        self.prompts.append(kw.get("prompt"))
         return self._encode("passage", texts)
 
 
-def fake_gemma(query_threads: int, threads: int, separate_query_model: bool) -> tuple[Any, list]:
+def fake_gemma(
+    query_threads: int, threads: int, separate_query_model: bool, task: str = "search result"
+) -> tuple[Any, list]:
     calls: list[tuple[str, int]] = []
     emb = GemmaEmbedder.__new__(GemmaEmbedder)
+    emb.query_task, emb._query_prompt = task, query_prompt(task)
     emb._model = Recorder(calls, "fp32")
     emb._query_model = Recorder(calls, "int8") if separate_query_model else emb._model
     emb._torch, emb._threads, emb._query_threads = torch, threads, query_threads
@@ -69,6 +75,21 @@ def test_int8_queries_use_the_copy_and_passages_the_fp32_model() -> None:
 
 
 @pytest.mark.unit
+@pytest.mark.parametrize("task", ["fact checking", "search result"])
+def test_queries_carry_the_configured_task_prompt_and_passages_their_own(task: str) -> None:
+    before = torch.get_num_threads()
+    emb, _ = fake_gemma(query_threads=1, threads=1, separate_query_model=False, task=task)
+    try:
+        emb.embed_batch(["Wo fangen wir an?"], kind="query")
+        emb.embed_batch(["Eine Passage."], kind="passage")
+    finally:
+        torch.set_num_threads(before)
+    # passages keep the model's document prompt ("title: none | text: "): the index does not
+    # depend on the query task
+    assert emb._model.prompts == [f"task: {task} | query: ", None]
+
+
+@pytest.mark.unit
 def test_int8_copy_quantizes_linears_and_shares_everything_else() -> None:
     torch.manual_seed(0)
     model = torch.nn.Sequential(
@@ -91,6 +112,9 @@ def test_int8_copy_quantizes_linears_and_shares_everything_else() -> None:
 def test_query_settings_defaults_and_validation() -> None:
     s = EmbeddingSettings()
     assert s.query_threads == 1 and s.query_precision == "fp32"
+    assert s.query_task == "fact checking"
+    with pytest.raises(ValidationError):
+        EmbeddingSettings(query_task="clustering")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):
         EmbeddingSettings(query_precision="bf16")  # type: ignore[arg-type]
     with pytest.raises(ValidationError):

@@ -281,6 +281,7 @@ def _gemma_configs() -> list[EvalConfig]:
         ("eg-default-qfact", "EG query prompt 'fact checking' (the product default since 2026-12-02)", replace(dflt, query_prompt=fact)),
         ("eg-default-qqa", "EG query prompt 'question answering'", replace(dflt, query_prompt=qa)),
         ("eg-default-qfact-w3", "eg-default-qfact, dense list 3x", replace(dflt, query_prompt=fact, dense_weight=3)),
+        ("eg-default-qfact-bf16", "eg-default-qfact with bf16 weights (passages and queries)", replace(dflt, query_prompt=fact, precision="bf16")),
     ]  # fmt: skip
     return [replace(cfg, name=name, description=desc) for name, desc, cfg in specs]
 

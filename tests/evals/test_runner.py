@@ -85,7 +85,9 @@ def test_query_time_variants_share_an_index() -> None:
     assert len({at["eg-hybrid-w2-facets"], at["eg-hybrid-w2-facets-compounds"]}) == 2
     # the int8 query encoder is its own embedder, so its own index (passages from the cache)
     assert at["eg-hybrid-w2-facets-compounds"] != at["eg-hybrid-w2-facets-compounds-q8"]
-    assert len([g for g in groups if g[0].backend == "embeddinggemma"]) == 6
+    # dense/facets, compounds, 512-d, 256-d, bf16 (with and without compounds), int8 queries
+    assert at["eg-default-qfact-bf16"] != at["eg-hybrid-w2-facets-bf16"]
+    assert len([g for g in groups if g[0].backend == "embeddinggemma"]) == 7
 
 
 # --- scoring --------------------------------------------------------------------------------

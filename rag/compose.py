@@ -98,14 +98,11 @@ def _lead_item(lead: Candidate, ranked: Sequence[Candidate], size: int) -> Item:
     return Item("lead", tuple(cands), source_label(lead.hit))
 
 
-def _by_source(
-    cands: Sequence[Candidate], exclude: set[tuple[str, int]]
-) -> dict[str, list[Candidate]]:
+def _by_source(cands: Sequence[Candidate]) -> dict[str, list[Candidate]]:
     """Candidates grouped by who says it (municipality or publisher), best source first."""
     groups: dict[str, list[Candidate]] = {}
     for c in cands:
-        if c.key not in exclude:
-            groups.setdefault(source_label(c.hit), []).append(c)
+        groups.setdefault(source_label(c.hit), []).append(c)
     return groups
 
 
@@ -151,7 +148,7 @@ def _grouped_items(
         and c.key not in exclude
     ]
     ok = [c for c in fit if c.score >= floor]
-    groups = list(_by_source(ok, exclude).items())[: limits.sources]
+    groups = list(_by_source(ok).items())[: limits.sources]
     # One source (a question about one municipality) may fill the whole budget.
     sizes = [max(limits.per_source, -(-limits.budget // max(1, len(groups))))] * len(groups)
     docs = {c.hit.passage.doc.doc_id for c in ok} | (
@@ -325,11 +322,12 @@ class ShapedAnswerer:
         if shape in ROW_SHAPES and self.registry_rows is not None:
             pool = with_rows(pool, self.registry_rows(question))
         chosen = {h.passage.chunk_id for h in pool}
-        hits = [*pool, *(h for h in hits[self.candidates :] if h.passage.chunk_id not in chosen)]
+        shown = [*pool, *(h for h in hits[self.candidates :] if h.passage.chunk_id not in chosen)]
         draft = compose(question, shape, self.ranked(question, pool, q_vec), self.limits)
         if not draft.items:
-            return Answer(question, NO_SOURCE, (), note=NO_SOURCE, hits=tuple(hits), shape=shape)
-        answer = render(question, draft, hits)
+            return Answer(question, NO_SOURCE, (), note=NO_SOURCE, hits=tuple(shown), shape=shape)
+        answer = render(question, draft, shown)
+        # Loose or not is read on the hits the decision to answer was made on.
         if isinstance(self.answerable, Answerability) and self.answerable.loose(hits):
             answer = replace(answer, note=LOOSE)
         return answer

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from evals.judgements import answer_key, collapse_ws
+from ingest.registry import registry_head
 from rag.core.text import sentence_spans
 
 MARKER = re.compile(r"\s*\[(\d{1,3})\]")
@@ -53,9 +54,7 @@ def row_statement(cells: Mapping[str, str]) -> str:
         value = cells.get(name, "–")
         return "" if value == "–" else value
 
-    head = f"{cell('Kommune')} ({cell('Art')}, {cell('Land')})"
-    year = f", {cell('Jahr')}" if cell("Jahr") else ""
-    return f"{head}{year}: {cell('Titel')}"
+    return registry_head(cell("Kommune"), cell("Art"), cell("Land"), cell("Jahr"), cell("Titel"))
 
 
 def answer_sentences(answer_text: str) -> list[str]:

@@ -187,11 +187,18 @@ def programme_text(row: RegistryRow) -> str:
     return f" {label}: {', '.join((first, *row.programme[1:]))}."
 
 
+def registry_head(
+    municipality: str, kind: str, state: str | None, year: int | str | None, title: str
+) -> str:
+    """'Potsdam (Stadt, Brandenburg), 2023: Smart-City-Strategie …': who, where, when, what."""
+    when = f", {year}" if year else ""
+    where = f"{kind}, {state}" if state else kind
+    return f"{municipality} ({where}){when}: {title}"
+
+
 def registry_text(row: RegistryRow) -> str:
     """The short record indexed for a registry row (exact facts, German)."""
-    when = f", {row.year}" if row.year else ""
-    where = f"{row.kind}, {row.state}" if row.state else row.kind
-    text = f"{row.municipality} ({where}){when}: {row.title}."
+    text = registry_head(row.municipality, row.kind, row.state, row.year, row.title) + "."
     if row.vision_slogan:
         end = "" if row.vision_slogan.rstrip()[-1] in ".!?" else "."
         text += f" Leitbild/Motto: „{row.vision_slogan}“{end}"

@@ -205,11 +205,16 @@ def test_with_marker_keeps_the_marker_inside_the_sentence() -> None:
     ]
 
 
+def by_words(shape: str) -> ShapedAnswerer:
+    """Sentences scored by the question's words alone (10 x the share of its terms)."""
+    words = Weights((0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.0)
+    return ShapedAnswerer(TERMS, vectors, query, FixedShape(shape), words)  # type: ignore[arg-type]
+
+
 def test_a_corpus_question_echoing_the_users_does_not_hide_the_steps() -> None:
     """The sentence floor is set by what may be shown: a question sentence of the corpus that
     repeats every word of the user's question (top score) must not lift the floor above all
     statements and leave the steps empty."""
-    lexical = Weights((0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.0)
     text = (
         "Wo fangen wir mit der Digitalstrategie an?\n"
         "Am Anfang der Digitalstrategie steht die Vision.\n"
@@ -221,17 +226,15 @@ def test_a_corpus_question_echoing_the_users_does_not_hide_the_steps() -> None:
         hit(1, text, "dabb", publisher="DABB"),
         hit(2, "Die Roadmap der Digitalstrategie folgt danach.", "kgst", publisher="KGSt"),
     ]
-    shaped = ShapedAnswerer(TERMS, vectors, query, FixedShape("steps"), lexical)  # type: ignore[arg-type]
-    answer = shaped.answer("Wo fangen wir mit der Digitalstrategie an?", hits)
+    answer = by_words("steps").answer("Wo fangen wir mit der Digitalstrategie an?", hits)
     steps = [p for p in answer.parts if p.role == "step"]
     assert steps, answer.text
     assert "Wo fangen wir" not in answer.text
 
 
 def test_a_second_document_joins_when_everything_above_the_floor_is_one_document() -> None:
-    """The best other document's sentence (above the median) is shown on top of the budget
-    when the floor leaves only the lead's document; a document below the median is not."""
-    lexical = Weights((0.0, 0.0, 10.0, 0.0, 0.0, 0.0, 0.0, 0.0), 0.0)
+    """The best other document's sentence (above the second source's bar) is shown on top of
+    the budget when the floor leaves only the lead's document; a document below it is not."""
     first = (
         "Die Beteiligung der Bürger an der Digitalstrategie beginnt früh.\n"
         "Die Bürger werden an der Digitalstrategie über Werkstätten beteiligt.\n"
@@ -243,7 +246,6 @@ def test_a_second_document_joins_when_everything_above_the_floor_is_one_document
         hit(2, "Guben fragt die Bürger in einer Umfrage.", "guben", "Guben"),
         hit(3, "Potsdam hat einen Park mit Schlössern.", "potsdam", "Potsdam"),
     ]
-    shaped = ShapedAnswerer(TERMS, vectors, query, FixedShape("fact"), lexical)  # type: ignore[arg-type]
-    answer = shaped.answer("Wie beteiligen wir die Bürger an der Digitalstrategie?", hits)
+    answer = by_words("fact").answer("Wie beteiligen wir die Bürger an der Digitalstrategie?", hits)
     docs = {c.hit.passage.doc.doc_id for c in answer.citations}
     assert docs == {"ulm", "guben"}, answer.text
